@@ -1,0 +1,144 @@
+"""Command line ``sggd-sym``: ``derive``, ``reproduce``, ``prove``.
+
+``derive`` prints exact closed forms for a built-in model; ``reproduce`` runs the paper's experiments
+(``--json`` prints one JSON object, ``--seeds N`` overrides the seed count); ``prove`` runs the
+symbolic proofs of ``proofs/`` and prints one line per claim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import sympy as sp
+
+from . import experiments
+
+GROUPS = {
+    "swap": lambda n: __import__("sggd_sym").groups.finite([__import__("sggd_sym").ops.SWAP]) if n == 2 else
+    __import__("sggd_sym").groups.permutations(n),
+    "collective": lambda n: __import__("sggd_sym").groups.collective_unitary(n),
+    "local": lambda n: __import__("sggd_sym").groups.local_unitary(n),
+    "permutations": lambda n: __import__("sggd_sym").groups.permutations(n),
+    "u1": lambda n: __import__("sggd_sym").groups.u1_charge(n),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sggd-sym", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    derive = sub.add_parser("derive", help="derive the twirled observable, residual and penalty of a model")
+    derive.add_argument("model", choices=["werner", "hea"], help="werner: Eq. 9 ansatz; hea: hardware-efficient")
+    derive.add_argument("--qubits", type=int, default=2)
+    derive.add_argument("--layers", type=int, default=2)
+    derive.add_argument("--observable", default=None, help="Pauli sum such as 'Z0' or 'Z0 + 1/2 X0 X1' "
+                        "(default: SWAP for werner, Z0 for hea)")
+    derive.add_argument("--group", choices=sorted(GROUPS), default=None,
+                        help="symmetry group (default: collective for werner, swap for hea)")
+    fmt = derive.add_mutually_exclusive_group()
+    fmt.add_argument("--latex", action="store_true", help="print LaTeX")
+    fmt.add_argument("--json", action="store_true", help="print one JSON object")
+
+    reproduce = sub.add_parser("reproduce", help="reproduce the paper's experiments")
+    reproduce.add_argument("experiment", nargs="?", default="all", choices=list(experiments.NAMES) + ["all"])
+    reproduce.add_argument("--seeds", type=int, default=None, help="number of seeds (default: each experiment's)")
+    reproduce.add_argument("--json", action="store_true", help="print one JSON object with the reported figures")
+    reproduce.add_argument("--out", type=Path, default=Path("sggd_results"), help="folder for figures")
+    reproduce.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+    prove = sub.add_parser("prove", help="run the exact proofs in proofs/ (one line per claim)")
+    prove.add_argument("names", nargs="*", help="proof names (file stems); default: all")
+    return parser
+
+
+def _derive(args) -> int:
+    import sggd_sym as sg
+
+    if args.model == "werner":
+        circuit = sg.circuits.werner_ansatz()
+        observable = sg.ops.SWAP if args.observable is None else sg.ops.pauli_sum(args.observable, 2)
+        group = GROUPS[args.group or "collective"](2)
+    else:
+        circuit = sg.circuits.hardware_efficient(args.qubits, args.layers)
+        observable = sg.ops.pauli_sum(args.observable or "Z0", args.qubits)
+        group = GROUPS[args.group or "swap"](args.qubits)
+    twirled = sg.twirled_observable(circuit, observable, group)
+    penalty = sg.penalties.penalty_from(twirled)
+    out = {
+        "parameters": [str(p) for p in circuit.parameters],
+        "unused_parameters": [str(p) for p in penalty.unused_parameters],
+        "group": group.name,
+        "twirled_observable": twirled.twirled_matrix(),
+        "residual": twirled.residual_matrix(),
+        "penalty": penalty.expr,
+    }
+    if args.json:
+        print(json.dumps({k: (str(v) if not isinstance(v, list) else v) for k, v in out.items()}))
+    elif args.latex:
+        for key in ("twirled_observable", "residual", "penalty"):
+            print(f"% {key}\n{sp.latex(out[key])}")
+    else:
+        for key, value in out.items():
+            print(f"{key}: {sp.pretty(value) if isinstance(value, sp.Basic) else value}")
+    return 0
+
+
+def _reproduce(args) -> int:
+    names = experiments.available() if args.experiment == "all" else [args.experiment]
+    if args.experiment != "all" and args.experiment not in experiments.available():
+        print(f"sggd-sym reproduce: experiment {args.experiment!r} is not implemented yet; available: "
+              f"{', '.join(experiments.available()) or '(none)'}", file=sys.stderr)
+        return 2
+    if args.seeds is not None and args.seeds < 1:
+        print("sggd-sym reproduce: --seeds must be >= 1", file=sys.stderr)
+        return 2
+    results = {}
+    for name in names:
+        module = experiments.load(name)
+        progress = not args.no_progress and not args.json and sys.stderr.isatty()
+        result = module.run(seeds=args.seeds, outdir=args.out / name, progress=progress)
+        results[name] = result
+        if not args.json:
+            print(module.format_report(result))
+    if args.json:
+        print(json.dumps(results[names[0]] if len(names) == 1 else {"experiments": list(results.values())}))
+    return 0
+
+
+def proofs_directory() -> Path:
+    """``proofs/`` beside the package (a source checkout or editable install)."""
+    return Path(__file__).resolve().parent.parent / "proofs"
+
+
+def _prove(args) -> int:
+    folder = proofs_directory()
+    scripts = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_")) if folder.is_dir() else []
+    if args.names:
+        wanted = set(args.names)
+        unknown = wanted - {p.stem for p in scripts}
+        if unknown:
+            print(f"sggd-sym prove: unknown proof(s) {sorted(unknown)}; available: {[p.stem for p in scripts]}",
+                  file=sys.stderr)
+            return 2
+        scripts = [p for p in scripts if p.stem in wanted]
+    if not scripts:
+        print(f"sggd-sym prove: no proofs found in {folder} (run from a source checkout)", file=sys.stderr)
+        return 2
+    failed = 0
+    for script in scripts:
+        failed += subprocess.run([sys.executable, str(script)], check=False).returncode != 0
+    print(f"{len(scripts) - failed} of {len(scripts)} proof scripts passed")
+    return 1 if failed else 0
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    return {"derive": _derive, "reproduce": _reproduce, "prove": _prove}[args.command](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,254 @@
+"""Exact Heisenberg observables ``Õ(θ) = U(θ)† O U(θ)`` (paper Eq. 1) and exact unitaries.
+
+``Õ`` is kept as Pauli coefficients ``Õ = Σ_P a_P(θ) P`` with each ``a_P`` an exact
+trigonometric polynomial (:class:`~sggd_sym.trig.TrigRing`).  Propagating
+backwards through the circuit, a Pauli rotation ``R = exp(−iφW/2)`` maps
+
+.. math::  R^† Q R = Q \\;\\text{if } [W,Q]=0, \\qquad
+           R^† Q R = \\cos φ\\, Q + \\sin φ\\, (iWQ) \\;\\text{otherwise},
+
+and a fixed gate maps each Pauli word to a fixed combination of words (its
+exact Pauli transfer map; a signed permutation for Clifford gates).  The work
+is linear in the number of terms, which stays small for the circuits of this
+package (SPEC §5); no matrix product of expression trees and no ``simplify``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+import sympy as sp
+from sympy.polys.rings import PolyElement
+
+from . import _checks, ops
+from .circuits import Circuit, Gate
+from .exceptions import InputTypeError
+from .paulis import multiply_words, pauli_words, words_commute
+from .trig import TrigRing, base_frequencies, check_budget, exact_domain, linear_angle
+
+__all__ = ["HeisenbergObservable", "heisenberg_observable", "exact_unitary", "DEFAULT_BUDGET"]
+
+#: Default limit on the total number of polynomial terms of one derivation.
+DEFAULT_BUDGET = 2_000_000
+
+
+@dataclass
+class HeisenbergObservable:
+    """``Õ(θ) = Σ_P a_P(θ) P`` with exact trig-polynomial coefficients ``terms[P] = a_P``."""
+
+    circuit: Circuit
+    observable: sp.ImmutableMatrix
+    trig: TrigRing
+    terms: dict[str, PolyElement]
+
+    @property
+    def n_qubits(self) -> int:
+        return self.circuit.n_qubits
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        return self.trig.parameters
+
+    def coefficient(self, word: str) -> sp.Expr:
+        """The coefficient ``a_P(θ) = Tr(P Õ)/d`` as a SymPy expression."""
+        return self.trig.to_expr(self.terms.get(word, self.trig.ring.zero))
+
+    def matrix(self) -> sp.ImmutableMatrix:
+        """``Õ(θ)`` as an exact SymPy matrix."""
+        d = 2**self.n_qubits
+        total = sp.zeros(d, d)
+        for word, poly in self.terms.items():
+            total += self.trig.to_expr(poly) * ops.pauli(word)
+        return sp.ImmutableMatrix(total)
+
+    @cached_property
+    def unused_parameters(self) -> tuple[sp.Symbol, ...]:
+        """Parameters on which ``Õ`` does not depend (e.g. gates after the last light-cone gate)."""
+        return tuple(p for j, p in enumerate(self.parameters)
+                     if not any(self.trig.depends_on(poly, j) for poly in self.terms.values()))
+
+    def n_terms(self) -> int:
+        """Total number of monomials over all Pauli coefficients."""
+        return sum(len(q) for q in self.terms.values())
+
+
+@lru_cache(maxsize=256)
+def _transfer(matrix: sp.ImmutableMatrix, word: str) -> tuple[tuple[str, sp.Expr], ...]:
+    """Exact ``G† P G = Σ_Q r_Q Q`` for a fixed gate ``G`` and a Pauli word ``P`` on its qubits."""
+    image = matrix.H * ops.pauli(word) * matrix
+    return tuple(ops.pauli_decompose(image).items())
+
+
+def _restrict(word: str, qubits: tuple[int, ...]) -> str:
+    return "".join(word[q] for q in qubits)
+
+
+def _substitute(word: str, qubits: tuple[int, ...], sub: str) -> str:
+    letters = list(word)
+    for q, c in zip(qubits, sub):
+        letters[q] = c
+    return "".join(letters)
+
+
+def _full_word(sub: str, qubits: tuple[int, ...], n: int) -> str:
+    return _substitute("I" * n, qubits, sub)
+
+
+def _constants(circuit: Circuit, observable_terms: dict[str, sp.Expr], extra) -> list[sp.Expr]:
+    constants = list(observable_terms.values()) + list(extra)
+    for gate in circuit.gates:
+        if gate.rotations() is None:
+            for word in pauli_words(len(gate.qubits)):
+                constants.extend(c for _, c in _transfer(gate.matrix, word))
+        else:
+            for _, phi in gate.rotations():
+                const = sp.expand(phi).subs({p: 0 for p in circuit.parameters})
+                if const != 0:
+                    constants.extend([sp.cos(const), sp.sin(const)])
+    return constants
+
+
+def heisenberg_observable(circuit: Circuit, observable, *, extra_constants=(),
+                          budget: int | None = DEFAULT_BUDGET) -> HeisenbergObservable:
+    """Exact ``Õ(θ) = U(θ)† O U(θ)`` (Eq. 1) as Pauli coefficients in a :class:`TrigRing`.
+
+    ``observable`` must be an exact Hermitian matrix of the circuit's dimension.  ``budget`` bounds the
+    total number of polynomial terms (``DerivationBudgetError`` past it; ``None``: no bound).
+    """
+    if not isinstance(circuit, Circuit):
+        raise InputTypeError(f"heisenberg_observable: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
+    obs = _checks.hermitian("heisenberg_observable", "observable", observable, dim=circuit.dim)
+    obs_terms = ops.pauli_decompose(obs)
+    n = circuit.n_qubits
+    params = circuit.parameters
+    slope_lists = []
+    for gate in circuit.gates:
+        for _, phi in gate.rotations() or ():
+            slope_lists.append(linear_angle("heisenberg_observable", phi, params)[0])
+    trig = TrigRing(params, base_frequencies(slope_lists, len(params)),
+                    exact_domain(_constants(circuit, obs_terms, extra_constants)))
+    terms: dict[str, PolyElement] = {w: trig.constant(c) for w, c in obs_terms.items()}
+    for gate in reversed(circuit.gates):
+        terms = _conjugate(terms, gate, trig, n)
+        check_budget("heisenberg_observable", terms.values(), budget)
+    return HeisenbergObservable(circuit, obs, trig, terms)
+
+
+def _conjugate(terms: dict[str, PolyElement], gate: Gate, trig: TrigRing, n: int) -> dict[str, PolyElement]:
+    """``G† Õ G`` in Pauli coordinates."""
+    rotations = gate.rotations()
+    if rotations is None:
+        out: dict[str, PolyElement] = {}
+        for word, poly in terms.items():
+            for sub, coeff in _transfer(gate.matrix, _restrict(word, gate.qubits)):
+                target = _substitute(word, gate.qubits, sub)
+                out[target] = out.get(target, trig.ring.zero) + poly * trig.constant(coeff)
+        return {w: q for w, q in out.items() if q}
+    for sub, phi in rotations:
+        generator = _full_word(sub, gate.qubits, n)
+        cos, sin = trig.cos_sin(*linear_angle("heisenberg_observable", phi, trig.parameters))
+        out = {}
+        for word, poly in terms.items():
+            if words_commute(generator, word):
+                out[word] = out.get(word, trig.ring.zero) + poly
+                continue
+            k, image = multiply_words(generator, word)  # W·Q = i^k R, k odd
+            sign = 1 if (k + 1) % 4 == 0 else -1  # iWQ = i^{k+1} R = ±R
+            out[word] = out.get(word, trig.ring.zero) + trig.reduce(poly * cos)
+            out[image] = out.get(image, trig.ring.zero) + trig.reduce(poly * sin) * sign
+        terms = {w: q for w, q in out.items() if q}
+    return terms
+
+
+def exact_unitary(circuit: Circuit, *, budget: int | None = DEFAULT_BUDGET) -> sp.ImmutableMatrix:
+    """Exact ``U(θ) = U_L ⋯ U_1`` with entries exact trig polynomials in the half angles.
+
+    Each parameterised gate is ``e^{iα} Π_k (cos(φ_k/2) I − i sin(φ_k/2) W_k)``; the matrix is
+    accumulated gate by gate over a :class:`TrigRing` with complex exact coefficients.
+    """
+    params = circuit.parameters
+    slope_lists, constants = [], [sp.I]
+    for gate in circuit.gates:
+        if gate.rotations() is None:
+            constants.extend(gate.matrix)
+            continue
+        angles = [phi / 2 for _, phi in gate.rotations()]
+        if gate.global_phase() != 1:
+            angles.append(_phase_angle(gate))
+        for angle in angles:
+            slopes, const = linear_angle("unitary", angle, params)
+            slope_lists.append(slopes)
+            constants.extend([sp.cos(const), sp.sin(const)])
+    trig = TrigRing(params, base_frequencies(slope_lists, len(params)), exact_domain(constants))
+    i_unit = trig.domain.from_sympy(sp.I)
+    d = circuit.dim
+    n = circuit.n_qubits
+    rows = [[trig.ring.one if r == c else trig.ring.zero for c in range(d)] for r in range(d)]
+    for gate in circuit.gates:
+        local = _gate_in_ring(gate, trig, i_unit)
+        rows = _apply_gate(rows, local, gate.qubits, n, trig)
+        check_budget("unitary", (q for row in rows for q in row), budget)
+    return sp.ImmutableMatrix([[trig.to_expr(q) for q in row] for row in rows])
+
+
+def _phase_angle(gate: Gate) -> sp.Expr:
+    """``α`` with ``global_phase = e^{iα}``: ``α = −a·angle/2`` for the identity term ``a·I``."""
+    a = sum((c for w, c in gate.generator if set(w) == {"I"}), sp.Integer(0))
+    return -a * gate.angle / 2
+
+
+def _gate_in_ring(gate: Gate, trig: TrigRing, i_unit) -> list[list[PolyElement]]:
+    k = len(gate.qubits)
+    size = 2**k
+    if gate.rotations() is None:
+        return [[trig.constant(gate.matrix[r, c]) for c in range(size)] for r in range(size)]
+    matrix = [[trig.ring.one if r == c else trig.ring.zero for c in range(size)] for r in range(size)]
+    for word, phi in gate.rotations():
+        cos, sin = trig.cos_sin(*linear_angle("unitary", phi / 2, trig.parameters))
+        pauli = ops.pauli(word)
+        factor = [[cos * (1 if r == c else 0) - sin * trig.constant(pauli[r, c]) * i_unit
+                   for c in range(size)] for r in range(size)]
+        matrix = _matmul(factor, matrix, trig)
+    if gate.global_phase() != 1:
+        cos, sin = trig.cos_sin(*linear_angle("unitary", _phase_angle(gate), trig.parameters))
+        phase = cos + sin * i_unit
+        matrix = [[trig.reduce(phase * q) for q in row] for row in matrix]
+    return matrix
+
+
+def _matmul(a, b, trig: TrigRing):
+    size = len(a)
+    return [[trig.reduce(sum((a[r][m] * b[m][c] for m in range(size) if a[r][m] and b[m][c]), trig.ring.zero))
+             for c in range(size)] for r in range(size)]
+
+
+def _apply_gate(rows, local, qubits: tuple[int, ...], n: int, trig: TrigRing):
+    """Left-multiply the dense ``d×d`` matrix ``rows`` by the gate ``local`` embedded on ``qubits``."""
+    d = 2**n
+    k = len(qubits)
+    shifts = [n - 1 - q for q in qubits]
+    mask = sum(1 << s for s in shifts)
+
+    def sub_index(r: int) -> int:
+        return sum(((r >> s) & 1) << (k - 1 - i) for i, s in enumerate(shifts))
+
+    def with_sub(r: int, sub: int) -> int:
+        base = r & ~mask
+        return base | sum(((sub >> (k - 1 - i)) & 1) << s for i, s in enumerate(shifts))
+
+    trig_zero = trig.ring.zero
+    out = []
+    for r in range(d):
+        a = sub_index(r)
+        sources = [(with_sub(r, b), local[a][b]) for b in range(2**k) if local[a][b]]
+        new_row = []
+        for col in range(d):
+            acc = trig_zero
+            for src, coeff in sources:
+                entry = rows[src][col]
+                if entry:
+                    acc = acc + coeff * entry
+            new_row.append(trig.reduce(acc))
+        out.append(new_row)
+    return out

@@ -1,0 +1,359 @@
+"""Exact trigonometric polynomials in circuit parameters (SPEC §5).
+
+Every coefficient of a Heisenberg observable ``U(θ)† O U(θ)`` of a circuit
+whose parameters enter rotation angles linearly is a polynomial in
+``c_j = cos(ω_j θ_j)`` and ``s_j = sin(ω_j θ_j)``.  :class:`TrigRing` stores
+such polynomials as sparse SymPy ring elements (``sympy.polys.rings``), exact
+over ``QQ`` or an algebraic extension, in the canonical form obtained by
+reducing ``s_j² → 1 − c_j²``; so two polynomials are equal iff they are equal
+as functions.  Derivatives are ring derivations
+(``∂c_j = −ω_j s_j``, ``∂s_j = ω_j c_j``): no expression trees, no
+``sympy.diff``.  :class:`CompiledTrigPolynomials` evaluates a list of them, and
+their Jacobian, vectorised over batches of parameter vectors with numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from math import gcd
+
+import numpy as np
+import sympy as sp
+from sympy.polys.domains import QQ
+from sympy.polys.rings import PolyElement, ring
+
+from .exceptions import DerivationBudgetError, InputValueError
+
+__all__ = ["TrigRing", "CompiledTrigPolynomials", "linear_angle", "base_frequencies", "exact_domain"]
+
+
+def linear_angle(where: str, angle, parameters: tuple[sp.Symbol, ...]) -> tuple[dict[int, sp.Rational], sp.Expr]:
+    """Split ``angle = Σ_j a_j θ_j + b`` into rational slopes ``{j: a_j}`` and an exact constant ``b``."""
+    angle = sp.sympify(angle)
+    index = {p: j for j, p in enumerate(parameters)}
+    slopes: dict[int, sp.Rational] = {}
+    for symbol in angle.free_symbols:
+        if symbol not in index:
+            raise InputValueError(f"{where}: angle {angle} uses {symbol}, which is not a circuit parameter")
+        slope = sp.diff(angle, symbol)
+        if slope.free_symbols or not slope.is_Rational:
+            raise InputValueError(
+                f"{where}: angle {angle} must be linear in the parameters with rational slopes "
+                f"(like 2*t or t/2 + pi/4), got slope {slope} for {symbol}")
+        if slope != 0:
+            slopes[index[symbol]] = sp.Rational(slope)
+    constant = sp.expand(angle.subs({p: 0 for p in parameters}))
+    return slopes, constant
+
+
+def base_frequencies(slope_lists: list[dict[int, sp.Rational]], n_parameters: int) -> tuple[sp.Rational, ...]:
+    """Per parameter, the largest ω_j such that every slope of θ_j is an integer multiple of ω_j."""
+    freqs = []
+    for j in range(n_parameters):
+        slopes = [abs(s[j]) for s in slope_lists if j in s]
+        if not slopes:
+            freqs.append(sp.Integer(1))
+            continue
+        num = 0
+        den = 1
+        for r in slopes:
+            num = gcd(num, int(r.p))
+            den = den * int(r.q) // gcd(den, int(r.q))
+        # gcd of rationals p_k/q_k = gcd(p_k) / lcm(q_k)
+        freqs.append(sp.Rational(num, den))
+    return tuple(freqs)
+
+
+def exact_domain(constants) -> object:
+    """The smallest SymPy domain (``QQ``, ``QQ_I``, ``QQ<a>`` or ``EX``) holding every constant."""
+    values = [sp.nsimplify(sp.sympify(c)) for c in constants]
+    values = [v for v in values if not v.is_Rational]
+    if not values:
+        return QQ
+    domain, _ = sp.polys.constructor.construct_domain(values, extension=True)
+    if domain.is_ZZ:
+        return QQ
+    return domain.get_field() if hasattr(domain, "get_field") and not domain.is_Field else domain
+
+
+class TrigRing:
+    """Ring of exact trigonometric polynomials in ``cos(ω_j θ_j)``, ``sin(ω_j θ_j)``.
+
+    Parameters
+    ----------
+    parameters : tuple of sympy.Symbol
+        The circuit parameters ``θ_j`` in order.
+    frequencies : tuple of sympy.Rational
+        The base frequency ``ω_j`` of each parameter.
+    domain : sympy domain
+        The exact coefficient domain (``QQ`` unless constants need more).
+    """
+
+    def __init__(self, parameters, frequencies, domain=QQ):
+        self.parameters = tuple(parameters)
+        self.frequencies = tuple(sp.Rational(w) for w in frequencies)
+        self.domain = domain
+        p = len(self.parameters)
+        names = [f"c{j}" for j in range(p)] + [f"s{j}" for j in range(p)]
+        if p == 0:
+            names = ["_unused"]
+        self.ring, *gens = ring(",".join(names), domain)
+        self.cos = tuple(gens[:p]) if p else ()
+        self.sin = tuple(gens[p:]) if p else ()
+        self._multiple_cache: dict[tuple[int, int], tuple[PolyElement, PolyElement]] = {}
+
+    # -- construction -------------------------------------------------------------------------
+    @property
+    def n_parameters(self) -> int:
+        return len(self.parameters)
+
+    def constant(self, value) -> PolyElement:
+        """The constant polynomial ``value`` (an exact number)."""
+        return self.ring.ground_new(self.domain.from_sympy(sp.nsimplify(sp.sympify(value))))
+
+    def cos_sin(self, slopes: dict[int, sp.Rational], constant) -> tuple[PolyElement, PolyElement]:
+        """``(cos φ, sin φ)`` for ``φ = Σ_j slopes[j]·θ_j + constant``, reduced."""
+        c = self.constant(sp.cos(constant))
+        s = self.constant(sp.sin(constant))
+        for j, slope in sorted(slopes.items()):
+            multiple = slope / self.frequencies[j]
+            if not multiple.is_Integer:
+                raise InputValueError(f"TrigRing: slope {slope} of {self.parameters[j]} is not a multiple "
+                                      f"of its base frequency {self.frequencies[j]}")
+            cm, sm = self._multiple(j, int(multiple))
+            c, s = c * cm - s * sm, s * cm + c * sm
+        return self.reduce(c), self.reduce(s)
+
+    def _multiple(self, j: int, m: int) -> tuple[PolyElement, PolyElement]:
+        """``(cos(m ω_j θ_j), sin(m ω_j θ_j))`` by repeated angle addition."""
+        key = (j, m)
+        if key not in self._multiple_cache:
+            if m < 0:
+                c, s = self._multiple(j, -m)
+                result = (c, -s)
+            elif m == 0:
+                result = (self.ring.one, self.ring.zero)
+            elif m == 1:
+                result = (self.cos[j], self.sin[j])
+            else:
+                c1, s1 = self._multiple(j, m - 1)
+                result = (self.reduce(c1 * self.cos[j] - s1 * self.sin[j]),
+                          self.reduce(s1 * self.cos[j] + c1 * self.sin[j]))
+            self._multiple_cache[key] = result
+        return self._multiple_cache[key]
+
+    # -- canonical form -----------------------------------------------------------------------
+    def reduce(self, poly: PolyElement) -> PolyElement:
+        """Canonical form: no ``s_j`` appears squared (``s_j² → 1 − c_j²``)."""
+        p = self.n_parameters
+        if p == 0 or all(max(m[p:], default=0) < 2 for m in poly.keys()):
+            return poly
+        out = self.ring.zero
+        one_minus_c2 = [1 - c**2 for c in self.cos]
+        for monom, coeff in poly.items():
+            term = self.ring({monom[:p] + tuple(e % 2 for e in monom[p:]): coeff})
+            for j, e in enumerate(monom[p:]):
+                if e >= 2:
+                    term *= one_minus_c2[j] ** (e // 2)
+            out += term
+        return out
+
+    # -- calculus -----------------------------------------------------------------------------
+    def derivative(self, poly: PolyElement, j: int) -> PolyElement:
+        """``∂/∂θ_j`` of ``poly``: ``∂c_j = −ω_j s_j``, ``∂s_j = ω_j c_j``, then reduced."""
+        p = self.n_parameters
+        omega = self.domain.from_sympy(self.frequencies[j])
+        dc = poly.diff(self.cos[j]) * (-self.sin[j]) if poly.degree(self.cos[j]) > 0 else self.ring.zero
+        ds = poly.diff(self.sin[j]) * self.cos[j] if poly.degree(self.sin[j]) > 0 else self.ring.zero
+        del p
+        return self.reduce((dc + ds) * omega)
+
+    def depends_on(self, poly: PolyElement, j: int) -> bool:
+        """Whether ``poly`` involves ``θ_j`` (exact: the canonical form is unique)."""
+        return poly.degree(self.cos[j]) > 0 or poly.degree(self.sin[j]) > 0
+
+    # -- display and evaluation ---------------------------------------------------------------
+    def trig_symbols(self) -> tuple[list[sp.Expr], list[sp.Expr]]:
+        cos = [sp.cos(w * t) for w, t in zip(self.frequencies, self.parameters)]
+        sin = [sp.sin(w * t) for w, t in zip(self.frequencies, self.parameters)]
+        return cos, sin
+
+    def to_expr(self, poly: PolyElement) -> sp.Expr:
+        """The polynomial as a SymPy expression in ``cos(ω_j θ_j)``, ``sin(ω_j θ_j)``.
+
+        Parameters that enter only through even combinations of half angles are rewritten in the
+        doubled angle first, so that e.g. ``3(1 − cos⁴(θ/2))`` displays as ``(3/4)(1 − cos θ)(3 + cos θ)``.
+        """
+        poly, freqs = self._coarsest(poly)
+        p = self.n_parameters
+        if p == 0:
+            return self.domain.to_sympy(poly.coeff(1)) if poly else sp.Integer(0)
+        cos = [sp.cos(w * t) for w, t in zip(freqs, self.parameters)]
+        sin = [sp.sin(w * t) for w, t in zip(freqs, self.parameters)]
+        terms = []
+        for monom, coeff in poly.items():
+            factor = self.domain.to_sympy(coeff)
+            for j in range(p):
+                if monom[j]:
+                    factor *= cos[j] ** monom[j]
+                if monom[p + j]:
+                    factor *= sin[j] ** monom[p + j]
+            terms.append(factor)
+        return sp.Add(*terms)
+
+    def _coarsest(self, poly: PolyElement) -> tuple[PolyElement, list[sp.Rational]]:
+        """Rewrite each parameter in the largest angle ``2^k ω_j θ_j`` it depends on (for display)."""
+        freqs = list(self.frequencies)
+        p = self.n_parameters
+        for j in range(p):
+            while poly and self.depends_on(poly, j) and all((m[j] + m[p + j]) % 2 == 0 for m in poly.keys()):
+                poly = self._double_angle(poly, j)
+                freqs[j] = freqs[j] * 2
+        return poly, freqs
+
+    def _double_angle(self, poly: PolyElement, j: int) -> PolyElement:
+        """Substitute ``c² = (1+C)/2``, ``s² = (1−C)/2``, ``cs = S/2`` for parameter ``j`` (even degree)."""
+        p = self.n_parameters
+        C, S = self.cos[j], self.sin[j]
+        half = self.domain.from_sympy(sp.Rational(1, 2))
+        c2 = (1 + C) * half
+        s2 = (1 - C) * half
+        out = self.ring.zero
+        for monom, coeff in poly.items():
+            a, b = monom[j], monom[p + j]
+            rest = list(monom)
+            rest[j] = 0
+            rest[p + j] = 0
+            term = self.ring({tuple(rest): coeff})
+            if a % 2 == 1:  # a and b both odd
+                term *= S * half
+                a, b = a - 1, b - 1
+            term *= c2 ** (a // 2) * s2 ** (b // 2)
+            out += term
+        return self.reduce(out)
+
+    def compile(self, polys: list[PolyElement]) -> "CompiledTrigPolynomials":
+        """A numpy evaluator of ``polys`` and their Jacobian (see :class:`CompiledTrigPolynomials`)."""
+        return CompiledTrigPolynomials(self, list(polys))
+
+
+def check_budget(where: str, polys, budget: int | None) -> None:
+    """Raise :class:`DerivationBudgetError` when the total number of terms exceeds ``budget``."""
+    if budget is None:
+        return
+    total = sum(len(q) for q in polys)
+    if total > budget:
+        raise DerivationBudgetError(
+            f"{where}: the exact derivation reached {total} polynomial terms, over its budget of {budget}; "
+            "use fewer parameters or layers, or raise `budget` (None removes the limit)")
+
+
+@dataclass
+class _Factor:
+    """Per-parameter lookup tables: distinct exponent pairs ``(a, b)`` of ``c^a s^b``."""
+
+    pairs: np.ndarray  # (n_codes, 2) ints
+    codes: np.ndarray  # (n_terms,) index into pairs
+
+
+class CompiledTrigPolynomials:
+    """Vectorised numpy evaluation of a list of trig polynomials and of their Jacobian.
+
+    Each monomial ``Π_j c_j^{a_j} s_j^{b_j}`` is a product of per-parameter factors; the distinct
+    factors of each parameter are tabulated once per call, gathered per term and multiplied.
+    Values are ``terms @ C`` with the coefficients folded into ``C`` (terms × outputs).  The Jacobian
+    uses prefix/suffix products so no division by a vanishing factor ever occurs.
+    """
+
+    def __init__(self, trig: TrigRing, polys: list[PolyElement]):
+        self.n_parameters = trig.n_parameters
+        self.n_outputs = len(polys)
+        self.frequencies = np.array([float(w) for w in trig.frequencies], dtype=float)
+        p = trig.n_parameters
+        monoms: list[tuple[int, ...]] = []
+        rows, cols, vals = [], [], []
+        index: dict[tuple[int, ...], int] = {}
+        for k, poly in enumerate(polys):
+            for monom, coeff in poly.items():
+                if monom not in index:
+                    index[monom] = len(monoms)
+                    monoms.append(monom)
+                rows.append(index[monom])
+                cols.append(k)
+                vals.append(complex(sp.N(trig.domain.to_sympy(coeff), 17)).real
+                            if not trig.domain.is_QQ else float(coeff))
+        exps = np.array(monoms, dtype=np.int64).reshape(len(monoms), max(2 * p, 1))
+        self.coefficients = np.zeros((len(monoms), self.n_outputs))
+        np.add.at(self.coefficients, (np.array(rows, dtype=int), np.array(cols, dtype=int)), vals)
+        self.n_terms = len(monoms)
+        self.factors: list[_Factor] = []
+        self.active: list[int] = []
+        for j in range(p):
+            pair = exps[:, [j, p + j]] if p else np.zeros((len(monoms), 2), dtype=np.int64)
+            uniq, codes = np.unique(pair, axis=0, return_inverse=True)
+            self.factors.append(_Factor(uniq, codes.reshape(-1)))
+            if len(uniq) > 1 or (len(uniq) == 1 and uniq[0].any()):
+                self.active.append(j)
+
+    def _tables(self, theta: np.ndarray, j: int, derivative: bool) -> np.ndarray:
+        """``(batch, n_codes)`` values of ``c^a s^b`` (or of its θ-derivative) for parameter ``j``."""
+        w = self.frequencies[j]
+        c = np.cos(w * theta[:, j])[:, None]
+        s = np.sin(w * theta[:, j])[:, None]
+        a = self.factors[j].pairs[:, 0][None, :]
+        b = self.factors[j].pairs[:, 1][None, :]
+        if not derivative:
+            return c**a * s**b
+        # d/dθ c^a s^b = ω (−a c^{a−1} s^{b+1} + b c^{a+1} s^{b−1})
+        da = np.where(a > 0, a * c ** np.maximum(a - 1, 0) * s ** (b + 1), 0.0)
+        db = np.where(b > 0, b * c ** (a + 1) * s ** np.maximum(b - 1, 0), 0.0)
+        return w * (db - da)
+
+    def _as_batch(self, theta) -> tuple[np.ndarray, bool]:
+        arr = np.asarray(theta, dtype=float)
+        single = arr.ndim == 1
+        arr = np.atleast_2d(arr)
+        if arr.shape[-1] != self.n_parameters:
+            raise InputValueError(f"evaluate: expected {self.n_parameters} parameter values per point, "
+                                  f"got {arr.shape[-1]}")
+        if not np.all(np.isfinite(arr)):
+            raise InputValueError("evaluate: parameter values must be finite (got NaN or inf)")
+        return arr, single
+
+    def _term_factors(self, theta: np.ndarray) -> list[np.ndarray]:
+        return [self._tables(theta, j, False)[:, self.factors[j].codes] for j in self.active]
+
+    def values(self, theta) -> np.ndarray:
+        """Values of the polynomials: shape ``(K,)`` for one parameter vector, ``(B, K)`` for a batch."""
+        arr, single = self._as_batch(theta)
+        terms = np.ones((arr.shape[0], self.n_terms))
+        for factor in self._term_factors(arr):
+            terms *= factor
+        out = terms @ self.coefficients
+        return out[0] if single else out
+
+    def values_and_jacobian(self, theta) -> tuple[np.ndarray, np.ndarray]:
+        """Values ``(B, K)`` and Jacobian ``(B, K, p)`` (batch axis dropped for one vector)."""
+        arr, single = self._as_batch(theta)
+        batch = arr.shape[0]
+        factors = self._term_factors(arr)
+        m = len(factors)
+        prefix = [np.ones((batch, self.n_terms))]
+        for f in factors:
+            prefix.append(prefix[-1] * f)
+        values = prefix[-1] @ self.coefficients
+        jac = np.zeros((batch, self.n_outputs, self.n_parameters))
+        suffix = np.ones((batch, self.n_terms))
+        for i in range(m - 1, -1, -1):
+            j = self.active[i]
+            dfac = self._tables(arr, j, True)[:, self.factors[j].codes]
+            jac[:, :, j] = (prefix[i] * dfac * suffix) @ self.coefficients
+            suffix = suffix * factors[i]
+        if single:
+            return values[0], jac[0]
+        return values, jac
+
+    @cached_property
+    def total_terms(self) -> int:
+        return self.n_terms

@@ -23,7 +23,7 @@ from .twirling import TwirledObservable, twirled_observable
 __all__ = ["penalty", "penalty_from", "EXPAND_LIMIT"]
 
 #: Largest ``Σ_i (terms of y_i)²`` for which ``.expr`` is expanded exactly (else kept as a sum of squares).
-EXPAND_LIMIT = 40_000
+EXPAND_LIMIT = 4_000
 
 
 def penalty(circuit: Circuit, observable, group: SymmetryGroup, *,

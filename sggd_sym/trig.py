@@ -193,13 +193,10 @@ class TrigRing:
         sin = [sp.sin(w * t) for w, t in zip(freqs, self.parameters)]
         terms = []
         for monom, coeff in poly.items():
-            factor = self.domain.to_sympy(coeff)
-            for j in range(p):
-                if monom[j]:
-                    factor *= cos[j] ** monom[j]
-                if monom[p + j]:
-                    factor *= sin[j] ** monom[p + j]
-            terms.append(factor)
+            factors = [self.domain.to_sympy(coeff)]
+            factors += [cos[j] ** monom[j] for j in range(p) if monom[j]]
+            factors += [sin[j] ** monom[p + j] for j in range(p) if monom[p + j]]
+            terms.append(sp.Mul(*factors))
         return sp.Add(*terms)
 
     def _coarsest(self, poly: PolyElement) -> tuple[PolyElement, list[sp.Rational]]:

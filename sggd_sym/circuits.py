@@ -31,6 +31,7 @@ import sympy as sp
 
 from . import _checks, ops
 from .exceptions import InputTypeError, InputValueError
+from .numeric import lambdify_checked
 from .paulis import words_commute
 
 __all__ = ["Gate", "Circuit", "werner_ansatz", "hardware_efficient"]
@@ -94,8 +95,7 @@ class Gate:
     @cached_property
     def _numeric(self):
         symbols = sorted(self.angle.free_symbols, key=str) if self.angle is not None else []
-        fn = sp.lambdify(symbols, self.exact_matrix(), modules="numpy")
-        return symbols, fn
+        return symbols, lambdify_checked(symbols, self.exact_matrix(), where=f"Gate {self.name}")
 
 
 class Circuit:
@@ -155,14 +155,14 @@ class Circuit:
             raise InputTypeError(f"Circuit.{where}: angle must be an exact real expression, got {angle!r}")
         if expr.has(sp.I) or expr.is_extended_real is False:
             raise InputValueError(f"Circuit.{where}: angle must be real, got {expr}")
-        for symbol in sorted(expr.free_symbols, key=lambda s: str(s)):
-            if symbol not in self._parameters:
-                self._parameters.append(symbol)
         for symbol in expr.free_symbols:
             slope = sp.diff(expr, symbol)
             if slope.free_symbols or not slope.is_Rational:
                 raise InputValueError(f"Circuit.{where}: angle {expr} must be linear in the parameters with "
                                       f"rational slopes (like t, 2*t, t/2 + pi/4)")
+        for symbol in sorted(expr.free_symbols, key=str):
+            if symbol not in self._parameters:
+                self._parameters.append(symbol)
         return expr
 
     def _add(self, gate: Gate) -> "Circuit":

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from functools import cached_property
 import sympy as sp
-from sympy.polys.matrices import DomainMatrix
 
 from . import _checks, ops
+from .commutant import orthogonal_hermitian_basis, pauli_traces
 from .exceptions import GroupTooLargeError, InputTypeError, InputValueError
 
 __all__ = [
@@ -66,40 +66,9 @@ class SymmetryGroup:
     # -- commutant ------------------------------------------------------------------------------
     @cached_property
     def _orthogonal_basis(self) -> tuple[tuple[sp.ImmutableMatrix, sp.Expr], ...]:
-        """Hermitian, HS-orthogonal basis ``(B_i, ‖B_i‖²)`` of the commutant (exact)."""
+        """Hermitian, HS-orthogonal basis ``(B_i, ‖B_i‖²)`` of the commutant (exact, rational norms)."""
         unitaries, hamiltonians = self._constraints()
-        d = self.dim
-        entries = [e for m in unitaries + hamiltonians for e in m] + [sp.I]
-        domain = sp.polys.constructor.construct_domain([sp.nsimplify(e) for e in entries], extension=True)[0]
-        domain = domain.get_field() if not domain.is_Field else domain
-        blocks = []
-        eye = sp.eye(d)
-        for v in unitaries:
-            blocks.append(sp.kronecker_product(sp.Matrix(v), sp.Matrix(v).conjugate()) - sp.eye(d * d))
-        for h in hamiltonians:
-            blocks.append(sp.kronecker_product(sp.Matrix(h), eye) - sp.kronecker_product(eye, sp.Matrix(h).T))
-        if not blocks:
-            null = [sp.Matrix([1 if k == i else 0 for k in range(d * d)]) for i in range(d * d)]
-        else:
-            stacked = sp.Matrix.vstack(*blocks)
-            dm = DomainMatrix.from_list_sympy(*stacked.shape, stacked.tolist(), domain=domain)
-            null = [sp.Matrix(dm.nullspace().to_Matrix().row(i)).T for i in range(dm.nullspace().shape[0])]
-        candidates = []
-        for vec in null:
-            x = sp.Matrix(d, d, list(vec))
-            candidates.append((x + x.H) / 2)
-            candidates.append((x - x.H) / (2 * sp.I))
-        basis: list[tuple[sp.ImmutableMatrix, sp.Expr]] = []
-        for cand in candidates:
-            y = sp.Matrix(cand)
-            for b, norm2 in basis:
-                y -= (ops.hs_inner(b, y) / norm2) * b
-            y = _canonical(y)
-            if y.is_zero_matrix:
-                continue
-            norm2 = sp.nsimplify(sp.expand(ops.hs_inner(y, y)))
-            basis.append((y, norm2))
-        return tuple(basis)
+        return tuple(orthogonal_hermitian_basis(unitaries, hamiltonians, self.dim))
 
     def commutant_basis(self) -> list[sp.ImmutableMatrix]:
         """HS-orthonormal Hermitian basis ``B_i`` of the commutant ``G'`` (exact; may contain radicals)."""
@@ -114,8 +83,7 @@ class SymmetryGroup:
         """For each orthogonal basis element: ``({P: Tr(B_i P)}, ‖B_i‖²)``, exact and real."""
         out = []
         for b, norm2 in self._orthogonal_basis:
-            coords = {w: c * self.dim for w, c in ops.pauli_decompose(b).items()}
-            out.append((coords, norm2))
+            out.append((pauli_traces(b, self.n_qubits), norm2))
         return tuple(out)
 
     # -- twirl ---------------------------------------------------------------------------------

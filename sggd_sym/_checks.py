@@ -52,7 +52,7 @@ def is_zero_matrix(matrix: sp.MatrixBase) -> bool:
     for entry in matrix:
         if entry == 0:
             continue
-        if sp.nsimplify(sp.expand(entry)) != 0 and sp.simplify(entry) != 0:
+        if sp.expand(entry) != 0 and sp.simplify(entry) != 0:
             return False
     return True
 

@@ -28,7 +28,7 @@ def _conj(z):
 
 
 def _domain(matrices) -> object:
-    entries = [sp.nsimplify(e) for m in matrices for e in m] + [sp.I]
+    entries = [sp.expand(e) for m in matrices for e in m] + [sp.I]
     domain = sp.polys.constructor.construct_domain(entries, extension=True)[0]
     return domain.get_field() if not domain.is_Field else domain
 
@@ -36,7 +36,7 @@ def _domain(matrices) -> object:
 def _sparse(matrix, domain) -> dict[int, dict[int, object]]:
     rows: dict[int, dict[int, object]] = {}
     for (r, c), value in sp.SparseMatrix(matrix).todok().items():
-        rows.setdefault(r, {})[c] = domain.from_sympy(sp.nsimplify(value))
+        rows.setdefault(r, {})[c] = domain.from_sympy(sp.expand(value))
     return rows
 
 
@@ -128,10 +128,10 @@ def _sympy_basis(unitaries, hamiltonians, d: int, domain) -> list[tuple[sp.Immut
             y = sp.Matrix(cand)
             for b, norm2 in basis:
                 y -= (ops.hs_inner(b, y) / norm2) * b
-            y = y.applyfunc(lambda e: sp.nsimplify(sp.expand(e)))
+            y = y.applyfunc(lambda e: sp.radsimp(sp.expand(e)))
             if y.is_zero_matrix:
                 continue
-            basis.append((y, sp.nsimplify(sp.expand(ops.hs_inner(y, y)))))
+            basis.append((y, sp.radsimp(sp.expand(ops.hs_inner(y, y)))))
     return [(sp.ImmutableMatrix(b), n) for b, n in basis]
 
 
@@ -156,5 +156,5 @@ def pauli_traces(matrix: sp.MatrixBase, n: int) -> dict[str, sp.Expr]:
             partial = [(w + letter, f * (v1 if bit else v0)) for w, f in partial for letter, v0, v1 in options]
         for word, factor in partial:
             out[word] = out.get(word, 0) + factor * value
-    return {w: v for w, v in ((w, sp.nsimplify(sp.expand(v))) for w, v in out.items()) if v != 0}
+    return {w: v for w, v in ((w, sp.expand(v)) for w, v in out.items()) if v != 0}
 

@@ -40,7 +40,7 @@ DEFAULT_MAX_ORDER = 4096
 
 
 def _canonical(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
-    return sp.ImmutableMatrix(matrix.applyfunc(lambda e: sp.nsimplify(sp.expand(e))))
+    return sp.ImmutableMatrix(matrix.applyfunc(lambda e: sp.radsimp(sp.expand(e))))
 
 
 class SymmetryGroup:
@@ -182,7 +182,7 @@ def _dephase(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
     m = _canonical(sp.Matrix(matrix))
     for entry in m:
         if entry != 0:
-            phase = sp.nsimplify(sp.expand(entry / sp.sqrt(sp.expand(entry * sp.conjugate(entry)))))
+            phase = sp.radsimp(sp.expand(entry / sp.sqrt(sp.expand(entry * sp.conjugate(entry)))))
             if phase != 1:
                 m = _canonical(m / phase)
             break

@@ -100,7 +100,7 @@ class DerivedFunction:
     def at(self, values: dict | Sequence) -> sp.Expr:
         """Exact value at exact parameter values (a dict or a sequence in parameter order)."""
         subs = values if isinstance(values, dict) else dict(zip(self.parameters, values))
-        return sp.nsimplify(sp.simplify(self.expr.subs(subs)))
+        return sp.simplify(self.expr.subs(subs))
 
     def __add__(self, other: "DerivedFunction") -> "DerivedFunction":
         return self._combine(other, 1.0, "+")

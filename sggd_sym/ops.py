@@ -100,10 +100,10 @@ def projector(vector) -> sp.ImmutableMatrix:
         v = v.T if v.rows == 1 else None
     if v is None:
         _checks.fail("projector", "vector must be a column or row vector")
-    norm2 = sp.nsimplify(sp.expand((v.H * v)[0, 0]))
+    norm2 = sp.expand((v.H * v)[0, 0])
     if norm2 == 0:
         _checks.fail("projector", "vector must be nonzero")
-    return sp.ImmutableMatrix((v * v.H) / norm2).applyfunc(sp.nsimplify)
+    return sp.ImmutableMatrix((v * v.H) / norm2).applyfunc(lambda e: sp.radsimp(sp.expand(e)))
 
 
 def permutation_operator(permutation) -> sp.ImmutableMatrix:
@@ -153,7 +153,7 @@ def pauli_decompose(matrix) -> dict[str, sp.Expr]:
             for q, c in enumerate(letters):
                 value *= _ENTRY[c][1][(r >> (n - 1 - q)) & 1]
             total += value * entry
-        coeff = sp.nsimplify(sp.expand(total / d))
+        coeff = sp.expand(total / d)
         if coeff != 0:
             terms["".join(letters)] = coeff
     return terms

@@ -67,7 +67,7 @@ def base_frequencies(slope_lists: list[dict[int, sp.Rational]], n_parameters: in
 
 def exact_domain(constants) -> object:
     """The smallest SymPy domain (``QQ``, ``QQ_I``, ``QQ<a>`` or ``EX``) holding every constant."""
-    values = [sp.nsimplify(sp.sympify(c)) for c in constants]
+    values = [sp.expand(sp.sympify(c)) for c in constants]
     values = [v for v in values if not v.is_Rational]
     if not values:
         return QQ
@@ -110,7 +110,7 @@ class TrigRing:
 
     def constant(self, value) -> PolyElement:
         """The constant polynomial ``value`` (an exact number)."""
-        return self.ring.ground_new(self.domain.from_sympy(sp.nsimplify(sp.sympify(value))))
+        return self.ring.ground_new(self.domain.from_sympy(sp.expand(sp.sympify(value))))
 
     def cos_sin(self, slopes: dict[int, sp.Rational], constant) -> tuple[PolyElement, PolyElement]:
         """``(cos φ, sin φ)`` for ``φ = Σ_j slopes[j]·θ_j + constant``, reduced."""

@@ -86,6 +86,11 @@ class TwirledObservable:
             out[word] = out.get(word, self.trig.ring.zero) - poly
         return {w: q for w, q in out.items() if q}
 
+    def is_symmetric(self) -> bool:
+        """Whether ``T_G[Õ(θ)] = Õ(θ)`` for *every* θ (Eq. 4 with ``E ≡ 0``): exact, since the
+        trig-polynomial form is canonical; equivalently ``P ≡ 0``."""
+        return not self.residual_terms()
+
     def residual_matrix(self) -> sp.ImmutableMatrix:
         """``E(θ) = T_G[Õ(θ)] − Õ(θ)`` as an exact matrix."""
         return _matrix(self.residual_terms(), self.trig, self.group.dim)

@@ -1,0 +1,516 @@
+"""SGGD models and costs from the derived formulas (paper Eq. 1, 3–4, 6, 7).
+
+A :class:`Model` is a circuit, an observable and data (encoded states).  With the exact Pauli
+coefficients ``a_P(θ)`` of ``Õ(θ) = U(θ)† O U(θ)`` (:func:`~sggd_sym.heisenberg.heisenberg_observable`)
+and the data's Pauli coordinates ``r_P(x) = Tr(P ρ(x))``,
+
+.. math::  f_θ(x) = \\mathrm{Tr}[Õ(θ) ρ(x)] = Σ_P a_P(θ)\\, r_P(x)          \\qquad (1)
+
+is a small matrix product, vectorised over data points and over batches of parameter vectors.
+The costs are :class:`~sggd_sym.numeric.DerivedFunction` objects (value, gradient, lazy exact
+``.expr`` for exact data):
+
+* :func:`mse_cost`        ``C_MSE = (1/|S|) Σ_x (f_θ(x) − y(x))²``
+* :func:`penalised_cost`  ``C_P = C_MSE + λ P`` (Eq. 6)
+* :func:`twirled_cost`    ``C_T = (1/|S|) Σ_x (Tr[T_G[Õ(θ)] ρ(x)] − y(x))²`` (Eq. 7); warns with
+  :class:`InvariantDataWarning` when every ``ρ(x)`` is ``G``-invariant, because then ``C_T = C_MSE``.
+
+Verification helpers: :func:`data_span_rank` (Eq. 3 ⇔ 4 needs rank ``d²``), :func:`satisfies_constraint`
+(Eq. 4 exactly at a point) and :func:`lambda_crit` (SPEC §2 Eq. 11, "critical strength").
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from . import _checks, ops
+from .circuits import Circuit
+from .exceptions import InputTypeError, InputValueError
+from .groups import SymmetryGroup
+from .heisenberg import heisenberg_observable
+from .numeric import DerivedFunction
+from .penalties import penalty_from
+from .twirling import twirled_observable
+
+__all__ = [
+    "Model", "InvariantDataWarning", "expectation", "mse_cost", "penalised_cost", "twirled_cost",
+    "PenalisedCost", "data_invariant", "PairedMSE", "paired_mse_cost", "data_span_rank", "satisfies_constraint", "lambda_crit",
+]
+
+#: Tolerance for numeric checks of data (Hermiticity, trace, invariance).
+NUMERIC_TOL = 1e-9
+
+
+class InvariantDataWarning(UserWarning):
+    """Every data state is ``G``-invariant, so ``C_T = C_MSE`` (Eq. 7): the twirled cost changes nothing."""
+
+
+# -- data ------------------------------------------------------------------------------------------
+_PAULI_1 = {"I": np.eye(2, dtype=complex), "X": np.array([[0, 1], [1, 0]], dtype=complex),
+            "Y": np.array([[0, -1j], [1j, 0]], dtype=complex), "Z": np.diag([1.0, -1.0]).astype(complex)}
+
+
+@lru_cache(maxsize=None)
+def _pauli_stack(n: int) -> np.ndarray:
+    """All ``4ⁿ`` Pauli matrices (order of :func:`_all_words`) as a read-only array ``(4ⁿ, d, d)``."""
+    mats = [np.ones((1, 1), dtype=complex)]
+    for _ in range(n):
+        mats = [np.kron(m, _PAULI_1[a]) for m in mats for a in "IXYZ"]
+    out = np.array(mats)
+    out.setflags(write=False)
+    return out
+
+
+def _exact_states(where: str, states, dim: int) -> list[sp.ImmutableMatrix]:
+    out = []
+    for i, rho in enumerate(states):
+        m = _checks.hermitian(where, f"states[{i}]", rho, dim=dim)
+        if m.free_symbols:
+            _checks.fail(where, f"states[{i}] depends on {sorted(map(str, m.free_symbols))}; substitute numbers "
+                         "(the model evaluates numerically; use sympy directly for symbolic data)")
+        if sp.simplify(m.trace() - 1) != 0:
+            _checks.fail(where, f"states[{i}] has trace {m.trace()}, expected 1 (a density matrix)")
+        out.append(m)
+    if not out:
+        _checks.fail(where, "states is empty; give at least one encoded state")
+    return out
+
+
+def _numeric_states(where: str, states, dim: int) -> np.ndarray:
+    arr = np.asarray(states, dtype=complex)
+    if arr.ndim == 2:
+        arr = arr[None]
+    if arr.ndim != 3 or arr.shape[1:] != (dim, dim) or arr.shape[0] == 0:
+        _checks.fail(where, f"states expected an array of shape (N, {dim}, {dim}), got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        _checks.fail(where, "states contain NaN or inf; give finite density matrices")
+    if not np.allclose(arr, np.conj(np.swapaxes(arr, 1, 2)), atol=1e-8):
+        _checks.fail(where, "states must be Hermitian density matrices")
+    if not np.allclose(np.trace(arr, axis1=1, axis2=2), 1.0, atol=1e-8):
+        _checks.fail(where, "states must have trace 1 (density matrices)")
+    return arr
+
+
+def _is_exact(states) -> bool:
+    if isinstance(states, sp.MatrixBase):
+        return True
+    return isinstance(states, (list, tuple)) and len(states) > 0 and all(
+        isinstance(s, sp.MatrixBase) for s in states)
+
+
+def _labels(where: str, labels, n_points: int, exact: bool):
+    if isinstance(labels, np.ndarray) or not isinstance(labels, (list, tuple)):
+        arr = np.asarray(labels, dtype=float).reshape(-1)
+        exact_labels = None
+    else:
+        arr = np.asarray([float(v) for v in labels], dtype=float)
+        exact_labels = [sp.nsimplify(v) for v in labels] if exact else None
+    if arr.shape != (n_points,):
+        _checks.fail(where, f"labels has {arr.size} entries but there are {n_points} data states")
+    if not np.all(np.isfinite(arr)):
+        _checks.fail(where, "labels contain NaN or inf")
+    if exact_labels is None and exact:
+        exact_labels = [sp.nsimplify(v) for v in arr.tolist()]
+    if exact_labels is not None and any(v.has(sp.Float) for v in exact_labels):
+        exact_labels = None
+    return arr, exact_labels
+
+
+# -- model ---------------------------------------------------------------------------------------
+class _PauliLinear:
+    """``f_θ(x) = Σ_P a_P(θ) r_P(x)`` for given exact coefficient polynomials ``a_P``."""
+
+    def __init__(self, trig, terms: dict, words: list[str]):
+        self.trig = trig
+        self.words = words
+        zero = trig.ring.zero
+        self.polys = [terms.get(w, zero) for w in words]
+        self.compiled = trig.compile(self.polys)
+
+    def outputs(self, theta: np.ndarray, coords: np.ndarray):
+        """``f`` of shape ``(B, N)`` and ``∂f/∂θ`` of shape ``(B, N, p)`` for ``coords`` ``(N, K)``."""
+        a, jac = self.compiled.values_and_jacobian(theta)
+        return a @ coords.T, np.einsum("bkp,nk->bnp", jac, coords)
+
+    def outputs_paired(self, theta: np.ndarray, coords: np.ndarray):
+        """Row ``b`` of ``theta`` with its own data ``coords[b]`` ``(B, N, K)``."""
+        a, jac = self.compiled.values_and_jacobian(theta)
+        return np.einsum("bk,bnk->bn", a, coords), np.einsum("bkp,bnk->bnp", jac, coords)
+
+    def expressions(self, exact_coords) -> list[sp.Expr]:
+        coeffs = [self.trig.to_expr(q) for q in self.polys]
+        return [sp.Add(*[a * r for a, r in zip(coeffs, row) if r != 0]) for row in exact_coords]
+
+
+class Model:
+    """A QNN of Eq. 1: ``circuit`` ``U(θ)``, Hermitian ``observable`` ``O`` and encoded ``states`` ``ρ(x)``.
+
+    ``states`` is a list of exact SymPy density matrices (then every cost has an exact ``.expr``) or a
+    numeric array of shape ``(N, d, d)``.  The data enter only through their Pauli coordinates
+    ``r_P(x) = Tr(P ρ(x))`` (:attr:`coordinates`, shape ``(N, 4ⁿ)``).
+    """
+
+    def __init__(self, circuit: Circuit, observable, states):
+        if not isinstance(circuit, Circuit):
+            raise InputTypeError(f"Model: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
+        self.circuit = circuit
+        self.observable = _checks.hermitian("Model", "observable", observable, dim=circuit.dim)
+        self.heisenberg = heisenberg_observable(circuit, self.observable)
+        self.parameters = circuit.parameters
+        n = circuit.n_qubits
+        self.words = _all_words(n)
+        self.exact = _is_exact(states)
+        if self.exact:
+            states = [states] if isinstance(states, sp.MatrixBase) else list(states)
+            self.states = _exact_states("Model", states, circuit.dim)
+            self.exact_coordinates = [[sp.nsimplify(sp.expand((ops.pauli(w) * rho).trace())) for w in self.words]
+                                      for rho in self.states]
+            self.coordinates = np.array([[float(sp.re(v)) for v in row] for row in self.exact_coordinates])
+        else:
+            self.states = _numeric_states("Model", states, circuit.dim)
+            paulis = _pauli_stack(n)
+            self.exact_coordinates = None
+            self.coordinates = np.einsum("kij,nji->nk", paulis, self.states).real
+        self._linear = _PauliLinear(self.heisenberg.trig, self.heisenberg.terms, self.words)
+
+    @property
+    def n_points(self) -> int:
+        return self.coordinates.shape[0]
+
+    def outputs(self, theta) -> np.ndarray:
+        """``f_θ(x)`` for all data: shape ``(N,)`` for one parameter vector, ``(B, N)`` for a batch."""
+        arr, single = _batch("Model.outputs", theta, len(self.parameters))
+        f, _ = self._linear.outputs(arr, self.coordinates)
+        return f[0] if single else f
+
+    def outputs_on(self, theta, states) -> np.ndarray:
+        """``f_θ`` on other (numeric or exact) states, e.g. a test set: ``(B, M)`` or ``(M,)``."""
+        coords = _coordinates_of(states, self.circuit.dim, self.words)
+        arr, single = _batch("Model.outputs_on", theta, len(self.parameters))
+        f, _ = self._linear.outputs(arr, coords)
+        return f[0] if single else f
+
+    def expressions(self) -> list[sp.Expr]:
+        """Exact ``f_θ(x)`` per data point (exact data only)."""
+        if not self.exact:
+            raise InputValueError("Model.expressions: the data are numeric; give exact sympy density "
+                                  "matrices for exact expressions")
+        return self._linear.expressions(self.exact_coordinates)
+
+
+def _all_words(n: int) -> list[str]:
+    words = [""]
+    for _ in range(n):
+        words = [w + a for w in words for a in "IXYZ"]
+    return words
+
+
+def _coordinates_of(states, dim: int, words: list[str]) -> np.ndarray:
+    if _is_exact(states):
+        states = [states] if isinstance(states, sp.MatrixBase) else list(states)
+        states = np.array([np.array(s.tolist(), dtype=complex) for s in states])
+    arr = _numeric_states("outputs_on", states, dim)
+    paulis = _pauli_stack(len(words[0]))
+    return np.einsum("kij,nji->nk", paulis, arr).real
+
+
+def _batch(where: str, theta, p: int) -> tuple[np.ndarray, bool]:
+    arr = np.asarray(theta, dtype=float)
+    single = arr.ndim <= 1
+    arr = arr.reshape(1, -1) if single else arr
+    if arr.shape[-1] != p:
+        _checks.fail(where, f"expected {p} parameter values, got {arr.shape[-1]}")
+    if not np.all(np.isfinite(arr)):
+        _checks.fail(where, "parameter values must be finite")
+    return arr, single
+
+
+def _check_model(where: str, model) -> Model:
+    if not isinstance(model, Model):
+        raise InputTypeError(f"{where}: model expected a sggd_sym.costs.Model, got {type(model).__name__}")
+    return model
+
+
+# -- costs ---------------------------------------------------------------------------------------
+def expectation(model: Model, index: int) -> DerivedFunction:
+    """Eq. 1 for data point ``index``: ``f_θ(x_index) = Σ_P a_P(θ) r_P(x_index)``."""
+    model = _check_model("expectation", model)
+    index = _checks.integer("expectation", "index", index, minimum=0)
+    if index >= model.n_points:
+        _checks.fail("expectation", f"index {index} out of range for {model.n_points} data states")
+    coords = model.coordinates[index:index + 1]
+    linear = model._linear
+
+    def evaluate(theta):
+        f, df = linear.outputs(theta, coords)
+        return f[:, 0], df[:, 0, :]
+
+    def build_expr():
+        return _exact_only("expectation", model, lambda: model.expressions()[index])
+
+    return DerivedFunction(model.parameters, evaluate, build_expr, name=f"f_theta(x_{index})",
+                           unused_parameters=model.heisenberg.unused_parameters)
+
+
+def _exact_only(where: str, model: Model, build):
+    if not model.exact:
+        raise InputValueError(f"{where}: the data are numeric, so there is no exact expression; build the "
+                              "model from exact sympy density matrices")
+    return build()
+
+
+def _mse_from(linear: _PauliLinear, model: Model, labels, name: str) -> DerivedFunction:
+    y, exact_y = _labels(name, labels, model.n_points, model.exact)
+    coords = model.coordinates
+    n = len(y)
+
+    def evaluate(theta):
+        f, df = linear.outputs(theta, coords)
+        r = f - y[None, :]
+        return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bn,bnp->bp", r, df)
+
+    def build_expr():
+        def exact():
+            if exact_y is None:
+                raise InputValueError(f"{name}: labels are not exact numbers; give ints or sympy Rationals")
+            fs = linear.expressions(model.exact_coordinates)
+            return sp.Rational(1, n) * sp.Add(*[(f - yy) ** 2 for f, yy in zip(fs, exact_y)])
+        return _exact_only(name, model, exact)
+
+    return DerivedFunction(model.parameters, evaluate, build_expr, name=name,
+                           unused_parameters=model.heisenberg.unused_parameters)
+
+
+def mse_cost(model: Model, labels) -> DerivedFunction:
+    """``C_MSE(θ) = (1/|S|) Σ_x (f_θ(x) − y(x))²`` (Eq. 6 without the penalty), ``f`` from Eq. 1."""
+    model = _check_model("mse_cost", model)
+    return _mse_from(model._linear, model, labels, "C_MSE")
+
+
+def _check_lambda(where: str, lam) -> float:
+    try:
+        value = float(lam)
+    except (TypeError, ValueError):
+        raise InputTypeError(f"{where}: lam expected a number >= 0, got {type(lam).__name__}") from None
+    if not np.isfinite(value) or value < 0:
+        raise InputValueError(f"{where}: lam must be a finite number >= 0 (the penalty strength λ of Eq. 6), "
+                              f"got {lam}")
+    return value
+
+
+def _check_group(where: str, group, model: Model) -> SymmetryGroup:
+    if not isinstance(group, SymmetryGroup):
+        raise InputTypeError(f"{where}: group expected a sggd_sym.groups group, got {type(group).__name__}")
+    if group.dim != model.circuit.dim:
+        _checks.fail(where, f"group acts on {group.n_qubits} qubit(s) but the model has "
+                     f"{model.circuit.n_qubits}")
+    return group
+
+
+class PenalisedCost(DerivedFunction):
+    """``C_P = C_MSE + λ P`` (Eq. 6), keeping its parts :attr:`mse` and :attr:`penalty` and :attr:`lam`."""
+
+    def __init__(self, mse: DerivedFunction, penalty: DerivedFunction, lam):
+        self.mse = mse
+        self.penalty = penalty
+        self.lam = lam
+        lam_f = float(lam)
+
+        def evaluate(theta):
+            v1, g1 = mse._evaluate(theta)
+            v2, g2 = penalty._evaluate(theta)
+            return v1 + lam_f * v2, g1 + lam_f * g2
+
+        super().__init__(mse.parameters, evaluate, lambda: mse.expr + sp.nsimplify(lam) * penalty.expr,
+                         name=f"C_MSE + {lam}*P", unused_parameters=tuple(
+                             p for p in mse.unused_parameters if p in penalty.unused_parameters))
+
+
+def penalised_cost(model: Model, labels, group: SymmetryGroup, lam) -> PenalisedCost:
+    """Eq. 6: ``C_P(θ) = C_MSE(θ) + λ ‖T_G[Õ(θ)] − Õ(θ)‖²`` with ``λ ≥ 0``."""
+    model = _check_model("penalised_cost", model)
+    _check_lambda("penalised_cost", lam)
+    group = _check_group("penalised_cost", group, model)
+    penalty = penalty_from(twirled_observable(model.circuit, model.observable, group))
+    return PenalisedCost(mse_cost(model, labels), penalty, lam)
+
+
+def data_invariant(model: Model, group: SymmetryGroup) -> bool:
+    """Whether every data state is ``G``-invariant (exactly for exact data, to 1e-9 for numeric data)."""
+    group = _check_group("data_invariant", group, model)
+    if model.exact:
+        return all(group.is_invariant(rho) for rho in model.states)
+    basis = [np.array(b.evalf(20).tolist(), dtype=complex) for b in group.commutant_basis()]
+    for rho in model.states:
+        projected = sum(np.vdot(b, rho) * b for b in basis)
+        if np.linalg.norm(projected - rho) > NUMERIC_TOL * max(1.0, np.linalg.norm(rho)):
+            return False
+    return True
+
+
+def twirled_cost(model: Model, labels, group: SymmetryGroup, *, warn_invariant: bool = True) -> DerivedFunction:
+    """Eq. 7: ``C_T(θ) = (1/|S|) Σ_x (Tr[T_G[Õ(θ)] ρ(x)] − y(x))²``.
+
+    When every ``ρ(x)`` is ``G``-invariant, ``Tr[T[Õ]ρ] = Tr[Õ T[ρ]] = Tr[Õρ]`` so ``C_T = C_MSE``;
+    then an :class:`InvariantDataWarning` says so (silence it with ``warn_invariant=False``).
+    """
+    model = _check_model("twirled_cost", model)
+    group = _check_group("twirled_cost", group, model)
+    twirled = twirled_observable(model.circuit, model.observable, group)
+    if warn_invariant and data_invariant(model, group):
+        warnings.warn(f"twirled_cost: every data state is invariant under {group.name}, so C_T = C_MSE "
+                      "(Eq. 7); the twirled cost trains exactly the plain cost. Pass warn_invariant=False "
+                      "to silence this.", InvariantDataWarning, stacklevel=2)
+    linear = _PauliLinear(twirled.trig, twirled.twirled_terms, model.words)
+    return _mse_from(linear, model, labels, "C_T")
+
+
+# -- one data set per parameter row (many seeds at once) -------------------------------------------
+class PairedMSE:
+    """``C_MSE`` where row ``b`` of a parameter batch is scored on its own data set ``b``.
+
+    Built by :func:`paired_mse_cost`; offers ``value_and_gradient(theta (B, p))`` like a
+    :class:`~sggd_sym.numeric.DerivedFunction` so that many seeds, each with its own training set,
+    train in one vectorised run.
+    """
+
+    def __init__(self, linear: _PauliLinear, coords: np.ndarray, labels: np.ndarray, parameters):
+        self._linear = linear
+        self.coords = coords
+        self.labels = labels
+        self.parameters = tuple(parameters)
+
+    def value_and_gradient(self, theta):
+        theta = np.asarray(theta, dtype=float)
+        if theta.ndim != 2 or theta.shape[0] != self.coords.shape[0]:
+            raise InputValueError(f"PairedMSE: expected a parameter batch of shape ({self.coords.shape[0]}, "
+                                  f"{len(self.parameters)}), got {theta.shape}")
+        f, df = self._linear.outputs_paired(theta, self.coords)
+        r = f - self.labels
+        n = r.shape[1]
+        return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bn,bnp->bp", r, df)
+
+    def __call__(self, theta):
+        return self.value_and_gradient(theta)[0]
+
+
+def paired_mse_cost(model: Model, data_sets, label_sets, *, group: SymmetryGroup | None = None) -> PairedMSE:
+    """``C_MSE`` (or ``C_T`` when ``group`` is given) of ``model``'s circuit on ``B`` data sets at once.
+
+    ``data_sets``: numeric states ``(B, N, d, d)``; ``label_sets``: ``(B, N)``.
+    """
+    model = _check_model("paired_mse_cost", model)
+    arr = np.asarray(data_sets, dtype=complex)
+    d = model.circuit.dim
+    if arr.ndim != 4 or arr.shape[2:] != (d, d):
+        _checks.fail("paired_mse_cost", f"data_sets expected shape (B, N, {d}, {d}), got {arr.shape}")
+    coords = np.stack([_coordinates_of(s, d, model.words) for s in arr])
+    labels = np.asarray(label_sets, dtype=float)
+    if labels.shape != coords.shape[:2] or not np.all(np.isfinite(labels)):
+        _checks.fail("paired_mse_cost", f"label_sets expected finite values of shape {coords.shape[:2]}, "
+                     f"got {labels.shape}")
+    linear = model._linear
+    if group is not None:
+        group = _check_group("paired_mse_cost", group, model)
+        twirled = twirled_observable(model.circuit, model.observable, group)
+        linear = _PauliLinear(twirled.trig, twirled.twirled_terms, model.words)
+    return PairedMSE(linear, coords, labels, model.parameters)
+
+
+# -- verification helpers -------------------------------------------------------------------------
+def data_span_rank(states) -> int:
+    """Rank of ``{vec ρ(x)}`` (exact for exact states).  Eq. 3 ⇔ Eq. 4 when it equals ``d²``."""
+    if _is_exact(states):
+        states = [states] if isinstance(states, sp.MatrixBase) else list(states)
+        mats = [_checks.exact_matrix("data_span_rank", f"states[{i}]", s) for i, s in enumerate(states)]
+        d = mats[0].rows
+        if any(m.rows != d for m in mats):
+            _checks.fail("data_span_rank", "all states must have the same dimension")
+        return sp.Matrix([list(m) for m in mats]).rank(simplify=True)
+    arr = np.asarray(states, dtype=complex)
+    if arr.ndim != 3 or arr.shape[1] != arr.shape[2] or arr.shape[0] == 0:
+        _checks.fail("data_span_rank", f"states expected shape (N, d, d), got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        _checks.fail("data_span_rank", "states contain NaN or inf")
+    return int(np.linalg.matrix_rank(arr.reshape(arr.shape[0], -1), tol=1e-9))
+
+
+def _exact_point(where: str, parameters, point) -> dict:
+    if isinstance(point, dict):
+        subs = dict(point)
+    else:
+        values = list(point) if isinstance(point, (list, tuple)) else [point]
+        if len(values) != len(parameters):
+            _checks.fail(where, f"point has {len(values)} values, expected {len(parameters)} for {parameters}")
+        subs = dict(zip(parameters, values))
+    for k, v in subs.items():
+        v = sp.sympify(v) if not isinstance(v, str) else None
+        if v is None or v.has(sp.Float) or v.free_symbols:
+            _checks.fail(where, f"point value for {k} must be an exact number (sympy Rational, pi), got {subs[k]}")
+        subs[k] = v
+    return subs
+
+
+def satisfies_constraint(circuit: Circuit, observable, group: SymmetryGroup, point) -> bool:
+    """Whether Eq. 4 holds exactly at ``point``: ``T_G[Õ(θ)] − Õ(θ) = 0`` (every residual coefficient 0)."""
+    twirled = twirled_observable(circuit, observable, group)
+    subs = _exact_point("satisfies_constraint", circuit.parameters, point)
+    trig = twirled.trig
+    for poly in twirled.residual_terms().values():
+        value = trig.to_expr(poly).subs(subs)
+        if sp.simplify(value) != 0:
+            return False
+    return True
+
+
+def lambda_crit(mse_cost: DerivedFunction, penalty: DerivedFunction, point) -> sp.Expr:
+    """SPEC §2 Eq. 11 (critical strength): the least ``λ ≥ 0`` with ``H_MSE(θ*) + λ H_P(θ*) ≻ 0``.
+
+    ``point`` ``θ*`` must be symmetric (``P(θ*) = 0``) and critical for ``C_MSE`` (``∇C_MSE(θ*) = 0``);
+    both are checked exactly.  Hessians are exact (``sympy.diff`` of the exact expressions).  Returns an
+    exact number: the infimum of such ``λ`` (θ* is a strict local minimum of ``C_P`` for every larger λ),
+    or ``sympy.oo`` when no ``λ`` makes the Hessian positive definite.
+    """
+    for name, fn in (("mse_cost", mse_cost), ("penalty", penalty)):
+        if not isinstance(fn, DerivedFunction):
+            raise InputTypeError(f"lambda_crit: {name} expected a DerivedFunction, got {type(fn).__name__}")
+    if mse_cost.parameters != penalty.parameters:
+        _checks.fail("lambda_crit", "mse_cost and penalty must be functions of the same parameters")
+    params = mse_cost.parameters
+    subs = _exact_point("lambda_crit", params, point)
+    p_expr, m_expr = penalty.expr, mse_cost.expr
+
+    def at(expr):
+        return sp.nsimplify(sp.simplify(expr.subs(subs)))
+
+    if at(p_expr) != 0:
+        _checks.fail("lambda_crit", f"P(θ*) = {at(p_expr)} ≠ 0: the point is not symmetric")
+    grad = [at(sp.diff(m_expr, t)) for t in params]
+    if any(g != 0 for g in grad):
+        _checks.fail("lambda_crit", f"∇C_MSE(θ*) = {grad} ≠ 0: θ* is not a critical point of C_MSE, so it is a "
+                     "minimum of C_P for no λ")
+    h_m = sp.Matrix(len(params), len(params), lambda i, j: at(sp.diff(m_expr, params[i], params[j])))
+    h_p = sp.Matrix(len(params), len(params), lambda i, j: at(sp.diff(p_expr, params[i], params[j])))
+    return _least_definite_lambda(h_m, h_p)
+
+
+def _least_definite_lambda(h_m: sp.Matrix, h_p: sp.Matrix) -> sp.Expr:
+    """``inf{λ ≥ 0 : h_m + λ h_p ≻ 0}`` (``h_p ⪰ 0``), or ``oo``.
+
+    The positive-definite λ form an up-closed interval whose lower end is a root of
+    ``det(h_m + λ h_p)``; so the answer is the largest real root (or 0) if the matrix is definite just above it.
+    """
+    lam = sp.Symbol("lam", real=True)
+    det = sp.expand((h_m + lam * h_p).det())
+    roots = [r for r in sp.Poly(det, lam).real_roots()] if det.has(lam) else []
+    start = max([sp.Integer(0)] + [r for r in roots if r >= 0])
+    if start == 0 and h_m.is_positive_definite:
+        return sp.Integer(0)
+    probe = h_m + (start + 1) * h_p
+    if probe.is_positive_definite:
+        return start
+    return sp.oo

@@ -1,0 +1,199 @@
+"""E1 — the Werner-state experiment (paper Fig. 2; SPEC §3 E1, Eq. 8–11).
+
+For each bias ``β`` (fraction of the 20 training points drawn from S2) and each method —
+``mse`` (``C_MSE``), ``penalty`` (``C_P = C_MSE + λP``, Eq. 6) for each λ, ``twirled`` (``C_T``, Eq. 7) —
+train the one-parameter ansatz of Eq. 9 from many seeds (initial θ uniform in [0, 2π), one training
+set per seed, shared by all methods) with the same optimiser, then report
+
+* the success rate (final θ within 0.1 of 0 mod 2π) next to the rate predicted by the gradient-flow
+  basin formula of :func:`sggd_sym.werner.flow_limit_cos` (the failures are the trap at θ = π);
+* the test accuracy (sign of ``f``; 1000 fresh states with ``p`` uniform in [−1/3, 1]), mean and std;
+* ``λ_crit`` of each training set (SPEC §2 Eq. 11), reported as a mean.
+
+Werner states are invariant under ``{V⊗V}``, so ``C_T = C_MSE`` exactly; the ``twirled`` rows show it.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .. import circuits, groups, ops
+from .. import werner as W
+from ..costs import Model, paired_mse_cost
+from ..penalties import penalty
+from ..training import train
+
+__all__ = ["run", "format_report", "DEFAULTS"]
+
+DEFAULTS = {
+    "seeds": 100,
+    "biases": (0.0, 0.5, 0.8, 1.0),
+    "lambdas": (1.0, 10.0),
+    "n_train": 20,
+    "n_test": 1000,
+    "method": "adam",
+    "learning_rate": 0.05,
+    "steps": 600,
+    "tolerance": 0.1,
+}
+
+
+def _angle_to_zero(theta: np.ndarray) -> np.ndarray:
+    return np.abs((theta + np.pi) % (2 * np.pi) - np.pi)
+
+
+def _accuracy(model: Model, theta: np.ndarray, test_states: np.ndarray, test_labels: np.ndarray) -> np.ndarray:
+    f = model.outputs_on(theta, test_states)
+    predicted = np.where(f < 0, -1.0, 1.0)
+    return np.mean(predicted == test_labels[None, :], axis=1)
+
+
+def run(*, seeds: int | None = None, outdir, progress: bool = False, biases=None, lambdas=None,
+        steps: int | None = None, learning_rate: float | None = None, figures: bool = True) -> dict:
+    """Run E1 and return the JSON-ready result (``{"experiment": "werner", "rows": [...], ...}``)."""
+    start = time.perf_counter()
+    cfg = dict(DEFAULTS)
+    for key, value in (("seeds", seeds), ("biases", biases), ("lambdas", lambdas), ("steps", steps),
+                       ("learning_rate", learning_rate)):
+        if value is not None:
+            cfg[key] = value
+    n_seeds = int(cfg["seeds"])
+    if n_seeds < 1:
+        raise ValueError("werner.run: seeds must be >= 1")
+    circuit = circuits.werner_ansatz()
+    group = groups.collective_unitary(2)
+    model = Model(circuit, ops.SWAP, W.werner_state_numeric([0.0]))
+    pen = penalty(circuit, ops.SWAP, group)
+    invariant = group.is_invariant(W.werner_state(W.P))  # every p at once: C_T = C_MSE (Eq. 7)
+
+    test_rng = np.random.default_rng(2024)
+    test_p = W.uniform_p(cfg["n_test"], test_rng)
+    test_states, test_labels = W.werner_state_numeric(test_p), W.labels(test_p)
+
+    methods = [("mse", 0.0)] + [("penalty", float(lam)) for lam in cfg["lambdas"]] + [("twirled", 0.0)]
+    rows, curves, lambda_crit_by_bias = [], {}, {}
+    for bias_index, beta in enumerate(cfg["biases"]):
+        data = [W.biased_dataset(cfg["n_train"], beta, np.random.default_rng([bias_index, s]))
+                for s in range(n_seeds)]
+        ps = np.array([d[0] for d in data])
+        ys = np.array([d[1] for d in data])
+        theta0 = np.random.default_rng([1000 + bias_index]).uniform(0, 2 * np.pi, size=(n_seeds, 1))
+        states = W.werner_state_numeric(ps)
+        mse = paired_mse_cost(model, states, ys)
+        twirled = paired_mse_cost(model, states, ys, group=group)
+        crit = np.array([W.lambda_crit_closed_form(p, y) for p, y in zip(ps, ys)])
+        lambda_crit_by_bias[float(beta)] = float(crit.mean())
+        for method, lam in methods:
+            objective = twirled if method == "twirled" else mse
+            history = train(objective, theta0, penalty=pen if method == "penalty" else None,
+                            lam=lam if method == "penalty" else None, method=cfg["method"],
+                            learning_rate=cfg["learning_rate"], steps=int(cfg["steps"]), progress=progress,
+                            description=f"werner beta={beta} {method} lam={lam}")
+            final = history.final_parameters[:, 0]
+            success = _angle_to_zero(final) < cfg["tolerance"]
+            limit = np.array([float(W.flow_limit_cos(p, y, lam, t0)) for p, y, t0 in zip(ps, ys, theta0[:, 0])])
+            predicted = limit > np.cos(cfg["tolerance"])
+            accuracy = _accuracy(model, history.final_parameters, test_states, test_labels)
+            rows.append({
+                "bias": float(beta), "method": method, "lambda": float(lam), "seeds": n_seeds,
+                "success_rate": float(success.mean()),
+                "test_accuracy_mean": float(accuracy.mean()),
+                "test_accuracy_std": float(accuracy.std(ddof=1)) if n_seeds > 1 else 0.0,
+                "predicted_success_rate": float(predicted.mean()),
+                "trap_rate": float((_angle_to_zero(final - np.pi) < cfg["tolerance"]).mean()),
+                "lambda_crit_mean": float(crit.mean()),
+            })
+            if beta == max(cfg["biases"]):
+                curves[f"{method} λ={lam:g}"] = history
+    result = {
+        "experiment": "werner",
+        "rows": rows,
+        "penalty_expr": str(pen.expr),
+        "lambda_crit_mean": lambda_crit_by_bias[float(max(cfg["biases"]))],
+        "lambda_crit_bias": float(max(cfg["biases"])),
+        "lambda_crit_mean_by_bias": {str(k): v for k, v in lambda_crit_by_bias.items()},
+        "twirled_equals_mse": bool(invariant),
+        "optimizer": {k: cfg[k] for k in ("method", "learning_rate", "steps")},
+        "n_train": cfg["n_train"], "n_test": cfg["n_test"], "tolerance": cfg["tolerance"],
+        "figures": [],
+    }
+    if figures:
+        try:
+            result["figures"] = _figures(Path(outdir), curves, cfg)
+        except ImportError:  # matplotlib is an optional extra (``pip install sggd_sym[plots]``)
+            result["figures_skipped"] = "matplotlib is not installed (pip install 'sggd_sym[plots]')"
+    result["seconds"] = round(time.perf_counter() - start, 2)
+    return result
+
+
+def _figures(outdir: Path, curves: dict, cfg: dict) -> list[str]:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    theta = np.linspace(0, 2 * np.pi, 400)
+    penalty_values = 0.75 * (1 - np.cos(theta)) * (3 + np.cos(theta))
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), sharey=True)
+    for ax, (name, p) in zip(axes, (("S1 point p = 0.8", 0.8), ("S2 point p = 0.2", 0.2))):
+        y = float(W.label(p))
+        loss = (0.5 - 0.75 * p * (1 + np.cos(theta)) - y) ** 2
+        ax.plot(theta, loss, label="(f_θ − y)², no penalty")
+        ax.plot(theta, loss + penalty_values, label="(f_θ − y)² + λP, λ = 1")
+        ax.set_title(name)
+        ax.set_xlabel("θ")
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("per-point cost")
+    fig.tight_layout()
+    landscape = outdir / "landscapes.png"
+    fig.savefig(landscape, dpi=100)
+    plt.close(fig)
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
+    for name, history in curves.items():
+        axes[0].plot(np.mean(history.cost, axis=1), label=name)
+        axes[1].plot(_angle_to_zero(history.parameters[:, :8, 0]), lw=0.6)
+    axes[0].set_title(f"mean C_MSE, β = {max(cfg['biases']):g}")
+    axes[0].set_xlabel("step")
+    axes[0].legend(fontsize=7)
+    axes[1].set_title("|θ(t)| mod 2π (0: symmetric, π: CNOT), 8 seeds per method", fontsize=9)
+    axes[1].set_xlabel("step")
+    fig.tight_layout()
+    training = outdir / "training_curves.png"
+    fig.savefig(training, dpi=100)
+    plt.close(fig)
+    return [str(landscape), str(training)]
+
+
+def format_report(result: dict) -> str:
+    """A readable table of :func:`run`'s result."""
+    opt = result["optimizer"]
+    lines = [
+        "E1 Werner states (paper Fig. 2): U(θ) of Eq. 9, O = SWAP, G = {V⊗V}",
+        f"P(θ) = {result['penalty_expr']}",
+        f"optimiser: {opt['method']}, learning rate {opt['learning_rate']}, {opt['steps']} steps, "
+        f"initial θ uniform in [0, 2π); {result['n_train']} training points per seed; "
+        f"test on {result['n_test']} fresh states (p uniform in [-1/3, 1])",
+        f"success: final θ within {result['tolerance']} of 0 mod 2π; predicted = gradient-flow basin formula; "
+        "trap = final θ within the same distance of π",
+        "",
+        f"{'bias':>5} {'method':>8} {'λ':>5} {'seeds':>5} {'success':>8} {'predicted':>9} {'trap':>6} "
+        f"{'test acc':>17} {'λ_crit':>8}",
+    ]
+    for r in result["rows"]:
+        lines.append(f"{r['bias']:>5.2f} {r['method']:>8} {r['lambda']:>5g} {r['seeds']:>5d} "
+                     f"{r['success_rate']:>8.1%} {r['predicted_success_rate']:>9.1%} {r['trap_rate']:>6.1%} "
+                     f"{r['test_accuracy_mean']:>8.3f} ± {r['test_accuracy_std']:<6.3f} "
+                     f"{r['lambda_crit_mean']:>8.4f}")
+    lines += [
+        "",
+        f"mean λ_crit over the β = {result['lambda_crit_bias']:g} training sets: {result['lambda_crit_mean']:.4f} "
+        "(θ = 0 is a local minimum of C_P iff λ > λ_crit)",
+        "C_T = C_MSE here (Werner states are G-invariant): " + str(result["twirled_equals_mse"]),
+        f"figures: {', '.join(result['figures']) or result.get('figures_skipped', '(none)')}; "
+        f"{result['seconds']} s",
+    ]
+    return "\n".join(lines)

@@ -12,7 +12,7 @@ The numeric simulator :mod:`sggd_sym.sim` is deliberately not imported here: it 
 independent witness the tests compare derivations against and imports nothing symbolic.
 """
 
-from . import circuits, groups, ops, penalties, postprocess, twirling
+from . import circuits, datasets, groups, ops, penalties, postprocess, sweeps, twirling
 from .circuits import Circuit
 from .exceptions import (DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError,
                          SggdError)
@@ -22,7 +22,7 @@ from .penalties import penalty
 from .twirling import constraint_residual, twirl, twirled_observable
 
 __all__ = [
-    "Circuit", "circuits", "groups", "ops", "penalties", "postprocess", "twirling",
+    "Circuit", "circuits", "datasets", "groups", "ops", "penalties", "postprocess", "sweeps", "twirling",
     "twirl", "twirled_observable", "constraint_residual", "penalty", "heisenberg_observable",
     "DerivedFunction",
     "SggdError", "InputValueError", "InputTypeError", "GroupTooLargeError", "DerivationBudgetError",

@@ -66,11 +66,22 @@ def base_frequencies(slope_lists: list[dict[int, sp.Rational]], n_parameters: in
 
 
 def exact_domain(constants) -> object:
-    """The smallest SymPy domain (``QQ``, ``QQ_I``, ``QQ<a>`` or ``EX``) holding every constant."""
+    """The coefficient domain for these exact constants: ``QQ``; ``QQ<a>`` when they need at most two
+    plain square-root-type radicals (and ``I``); otherwise ``EX``.
+
+    Nested radicals such as ``cos(π/16)`` would make SymPy search a primitive element of a large number
+    field, which can take minutes; ``EX`` stays exact and fast there, at the price of zero tests that
+    may miss identities between such radicals (numerics are unaffected).
+    """
     values = [sp.expand(sp.sympify(c)) for c in constants]
     values = [v for v in values if not v.is_Rational]
     if not values:
         return QQ
+    radicals = {a for v in values for a in v.atoms(sp.Pow) if not a.exp.is_Integer}
+    nested = any(not a.base.is_Rational for a in radicals)
+    others = [v for v in values if v.atoms(sp.Function)]
+    if nested or others or len({a.base for a in radicals}) > 2:
+        return sp.EX
     domain, _ = sp.polys.constructor.construct_domain(values, extension=True)
     if domain.is_ZZ:
         return QQ

@@ -14,19 +14,6 @@ def werner():
     return circuit, sg.twirled_observable(circuit, sg.ops.SWAP, sg.groups.collective_unitary(2))
 
 
-def test_werner_ansatz_endpoints():
-    circuit = sg.circuits.werner_ansatz()
-    (theta,) = circuit.parameters
-    unitary = circuit.unitary()
-    assert sp.simplify(unitary.subs(theta, 0) - sp.eye(4)) == sp.zeros(4, 4)
-    assert sp.simplify(unitary.subs(theta, sp.pi) - sg.ops.CNOT) == sp.zeros(4, 4)
-    # Eq. 9: U = I + (e^{iθ} − 1)|1−⟩⟨1−|
-    minus = (sg.ops.ket("0") - sg.ops.ket("1")) / sp.sqrt(2)
-    one_minus = sg.ops.kron(sg.ops.ket("1"), minus)
-    expected = sp.eye(4) + (sp.exp(sp.I * theta) - 1) * one_minus * one_minus.H
-    assert sp.simplify((unitary - expected).rewrite(sp.exp)) == sp.zeros(4, 4)
-
-
 def test_eq10_twirled_observable(werner):
     _, tw = werner
     (theta,) = tw.parameters

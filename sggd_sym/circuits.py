@@ -101,20 +101,30 @@ class Gate:
 class Circuit:
     """Builder of parameterised circuits on ``n_qubits`` qubits; every gate method returns ``self``.
 
+    ``parameters`` optionally fixes the order of (some of) the parameter Symbols; the rest follow in
+    order of first use.
+
     Gates: ``rx ry rz h x y z s sdg t cnot cz swap crx cry crz``, ``pauli(t, word, qubits)`` for
     ``exp(−i t P/2)``, ``exp(t, generator)`` for ``exp(−i t G/2)`` with ``G`` a sum of commuting Pauli
     words, and ``unitary(matrix, qubits)`` for a fixed exact gate.
     """
 
-    def __init__(self, n_qubits: int):
+    def __init__(self, n_qubits: int, parameters=()):
         self.n_qubits = _checks.integer("Circuit", "n_qubits", n_qubits, minimum=1)
         self.gates: list[Gate] = []
-        self._parameters: list[sp.Symbol] = []
+        declared = list(parameters)
+        for p in declared:
+            if not isinstance(p, sp.Symbol):
+                raise InputTypeError(f"Circuit: parameters must be sympy Symbols, got {p!r}")
+        if len(set(declared)) != len(declared):
+            raise InputValueError(f"Circuit: parameters must be distinct, got {declared}")
+        self._parameters: list[sp.Symbol] = declared
 
     # -- bookkeeping ----------------------------------------------------------------------------
     @property
     def parameters(self) -> tuple[sp.Symbol, ...]:
-        """The parameter Symbols in order of first use."""
+        """The parameter Symbols: those declared with ``Circuit(n, parameters=...)`` first, then the
+        others in order of first use."""
         return tuple(self._parameters)
 
     @property

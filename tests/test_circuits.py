@@ -102,3 +102,13 @@ def test_offset_pi_over_4_heisenberg_matches_simulator():
     t = sp.Symbol("t", real=True)
     circuit = sg.Circuit(2).rx(t + sp.pi / 4, 0).cnot(0, 1).pauli(t / 2 - sp.pi / 4, "ZY", [0, 1])
     assert_heisenberg_matches_simulator(circuit, sg.ops.pauli_sum("Z0 + 1/2 X0 Y1", 2), [[0.3], [-1.7]], atol=1e-12)
+
+
+def test_declared_parameter_order_comes_first():
+    a, b, c = sp.symbols("a b c", real=True)
+    circuit = sg.Circuit(1, parameters=(a, b)).rz(b, 0).ry(a, 0).rx(c, 0)
+    assert circuit.parameters == (a, b, c)
+    u = sim.circuit_unitary(circuit.to_sim_ops(), 1, [0.3, 1.1, -0.4])
+    assert_close(circuit.unitary_numeric([0.3, 1.1, -0.4]), u, atol=1e-13, what="declared order")
+    with pytest.raises(TypeError, match="Symbols"):
+        sg.Circuit(1, parameters=("a",))

@@ -46,12 +46,15 @@ from .circuits import Circuit
 from .exceptions import InputTypeError, InputValueError
 from .groups import FiniteGroup, SymmetryGroup
 from .heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
-from .numeric import DerivedFunction
+from .numeric import DerivedFunction, lambdify_checked
 from .trig import check_budget
 
 __all__ = [
     "taylor_coefficients", "power_coefficients", "taylor_operator", "copy_permutation", "copy_permutations",
     "symmetrize", "ModifiedConstraint", "modified_constraint", "modified_residual", "penalty",
+    # training with post-processed outputs
+    "postprocessing_function", "postprocessed_outputs", "postprocessed_cost", "PairedPostprocessedMSE",
+    "paired_postprocessed_cost",
 ]
 
 _SURROGATE = "use a smooth surrogate such as tanh(beta*t) for sign(t), or sqrt(t**2 + eps) for Abs(t)"
@@ -572,3 +575,156 @@ def penalty(circuit: Circuit, observable, group: SymmetryGroup, h, t, order, t0=
 def modified_residual(circuit: Circuit, observable, group: SymmetryGroup, h, t, order, t0=0) -> sp.ImmutableMatrix:
     """Eq. 13: the exact matrix ``E_k(θ) = T_{G^{(k)}}[M̂(θ)] − M̂(θ)`` on ``order`` copies (small cases)."""
     return modified_constraint(circuit, observable, group, h, t, order, t0).residual_matrix()
+
+
+# == Training with post-processed outputs (issue 5, second half) ===================================
+# The model's label is ``h(f_θ(x))``; the cost is the MSE of ``h_k(f)`` (Eq. 12, exact Taylor truncation) or of
+# ``h`` itself against the labels.  Value and gradient by the chain rule from the model's ``f`` and ``∂f/∂θ``:
+# ``∂/∂θ (1/N) Σ (h(f) − y)² = (2/N) Σ (h(f) − y) h'(f) ∂f/∂θ``.
+
+def postprocessing_function(h, t, order=None, t0=0) -> tuple[sp.Expr, object, object]:
+    """The post-processing used in training: ``h_k(t) = Σ_{j≤k} c_j (t − t₀)^j`` (Eq. 12, ``k = order``) or ``h``.
+
+    Returns ``(expr, value, derivative)``: the exact expression in ``t`` and numpy functions of it and of its
+    derivative (through :func:`~sggd_sym.numeric.lambdify_checked`).  ``order=None`` uses ``h`` itself (no
+    analyticity needed, but ``h`` must be differentiable where it is evaluated).
+
+    >>> t = sp.Symbol("t")
+    >>> expr, value, slope = postprocessing_function(sp.cos(t), t, 2)
+    >>> expr, float(value(np.array(0.5))), float(slope(np.array(0.5)))
+    (1 - t**2/2, 0.875, -0.5)
+    """
+    where = "postprocessing_function"
+    h, t = _check_function(where, h, t)
+    extra = h.free_symbols - {t}
+    if extra:
+        raise InputValueError(f"{where}: h = {h} depends on {', '.join(sorted(map(str, extra)))} besides {t}; "
+                              f"substitute numbers (e.g. h.subs(beta, 2)) to train with it")
+    if order is None:
+        expr = h
+    else:
+        order = _checks.integer(where, "order", order, minimum=1)
+        t0 = _check_point(where, t0)
+        expr = sp.expand(sum(c * (t - t0) ** j for j, c in enumerate(taylor_coefficients(h, t, order, t0))))
+    value = _vectorised(lambdify_checked((t,), expr, where=where))
+    derivative = _vectorised(lambdify_checked((t,), sp.diff(expr, t), where=where))
+    return expr, value, derivative
+
+
+def _vectorised(fn):
+    def call(x):
+        x = np.asarray(x, dtype=float)
+        return np.broadcast_to(np.asarray(fn(x), dtype=float), x.shape).copy()
+    return call
+
+
+def _check_model_for(where: str, model):
+    from .costs import Model
+
+    if not isinstance(model, Model):
+        raise InputTypeError(f"{where}: model expected a sggd_sym.costs.Model, got {type(model).__name__}")
+    return model
+
+
+def postprocessed_outputs(model, theta, h, t, order=None, t0=0, *, states=None) -> np.ndarray:
+    """``h_k(f_θ(x))`` (Eq. 12; ``h(f)`` when ``order=None``) on the model's data or on ``states``.
+
+    Shape ``(N,)`` for one parameter vector, ``(B, N)`` for a batch.
+    """
+    model = _check_model_for("postprocessed_outputs", model)
+    _, value, _ = postprocessing_function(h, t, order, t0)
+    f = model.outputs(theta) if states is None else model.outputs_on(theta, states)
+    return value(f)
+
+
+def postprocessed_cost(model, labels, h, t, order=None, t0=0) -> DerivedFunction:
+    """``C(θ) = (1/|S|) Σ_x (h_k(f_θ(x)) − y(x))²`` with ``f`` of Eq. 1 and ``h_k`` of Eq. 12 (``h`` if ``order=None``).
+
+    A :class:`~sggd_sym.numeric.DerivedFunction`; its exact ``.expr`` exists for exact data and labels.  Add
+    ``λ P`` (:func:`sggd_sym.penalty`, Eq. 6) or ``λ P_k`` (:func:`penalty`, Eq. 13) through
+    :func:`sggd_sym.training.train` (``penalty=``, ``lam=``).
+    """
+    from .costs import _labels
+
+    where = "postprocessed_cost"
+    model = _check_model_for(where, model)
+    expr, value, slope = postprocessing_function(h, t, order, t0)
+    y, exact_y = _labels(where, labels, model.n_points, model.exact)
+    coords = model.coordinates
+    linear = model._linear
+
+    def evaluate(theta):
+        f, df = linear.outputs(theta, coords)
+        return _chain(f, df, y[None, :], value, slope)
+
+    def build_expr():
+        if not model.exact or exact_y is None:
+            raise InputValueError(f"{where}: no exact expression: give exact sympy density matrices and exact "
+                                  "labels (ints or Rationals)")
+        fs = model.expressions()
+        return sp.Rational(1, len(fs)) * sp.Add(*[(expr.subs(t, f) - yy) ** 2 for f, yy in zip(fs, exact_y)])
+
+    return DerivedFunction(model.parameters, evaluate, build_expr, name=f"MSE of h(f), h = {expr}",
+                           unused_parameters=model.heisenberg.unused_parameters)
+
+
+def _chain(f, df, y, value, slope):
+    r = value(f) - y
+    n = f.shape[1]
+    return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bn,bnp->bp", r * slope(f), df)
+
+
+class PairedPostprocessedMSE:
+    """:func:`postprocessed_cost` where row ``b`` of a parameter batch is scored on its own data set ``b``.
+
+    Like :class:`~sggd_sym.costs.PairedMSE` (many seeds, each with its own training set, in one vectorised
+    run); offers ``value_and_gradient(theta (B, p))`` and ``outputs(theta)`` (``h_k(f)``, shape ``(B, N)``).
+    """
+
+    def __init__(self, linear, coords: np.ndarray, labels: np.ndarray, parameters, expr, value, slope):
+        self._linear = linear
+        self.coords = coords
+        self.labels = labels
+        self.parameters = tuple(parameters)
+        self.expr = expr
+        self._value = value
+        self._slope = slope
+
+    def _check(self, theta) -> np.ndarray:
+        theta = np.asarray(theta, dtype=float)
+        if theta.ndim != 2 or theta.shape != (self.coords.shape[0], len(self.parameters)):
+            raise InputValueError(f"PairedPostprocessedMSE: expected a parameter batch of shape "
+                                  f"({self.coords.shape[0]}, {len(self.parameters)}), got {theta.shape}")
+        return theta
+
+    def value_and_gradient(self, theta):
+        f, df = self._linear.outputs_paired(self._check(theta), self.coords)
+        return _chain(f, df, self.labels, self._value, self._slope)
+
+    def outputs(self, theta) -> np.ndarray:
+        f, _ = self._linear.outputs_paired(self._check(theta), self.coords)
+        return self._value(f)
+
+    def __call__(self, theta):
+        return self.value_and_gradient(theta)[0]
+
+
+def paired_postprocessed_cost(model, data_sets, label_sets, h, t, order=None, t0=0) -> PairedPostprocessedMSE:
+    """:func:`postprocessed_cost` of ``model``'s circuit on ``B`` data sets at once (one per parameter row).
+
+    ``data_sets``: numeric states ``(B, N, d, d)``; ``label_sets``: ``(B, N)``.
+    """
+    from .costs import _coordinates_of
+
+    where = "paired_postprocessed_cost"
+    model = _check_model_for(where, model)
+    expr, value, slope = postprocessing_function(h, t, order, t0)
+    arr = np.asarray(data_sets, dtype=complex)
+    d = model.circuit.dim
+    if arr.ndim != 4 or arr.shape[2:] != (d, d):
+        _checks.fail(where, f"data_sets expected shape (B, N, {d}, {d}), got {arr.shape}")
+    coords = np.stack([_coordinates_of(s, d, model.words) for s in arr])
+    labels = np.asarray(label_sets, dtype=float)
+    if labels.shape != coords.shape[:2] or not np.all(np.isfinite(labels)):
+        _checks.fail(where, f"label_sets expected finite values of shape {coords.shape[:2]}, got {labels.shape}")
+    return PairedPostprocessedMSE(model._linear, coords, labels, model.parameters, expr, value, slope)

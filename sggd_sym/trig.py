@@ -304,19 +304,35 @@ class CompiledTrigPolynomials:
             if len(uniq) > 1 or (len(uniq) == 1 and uniq[0].any()):
                 self.active.append(j)
 
-    def _tables(self, theta: np.ndarray, j: int, derivative: bool) -> np.ndarray:
-        """``(batch, n_codes)`` values of ``c^a s^b`` (or of its θ-derivative) for parameter ``j``."""
-        w = self.frequencies[j]
-        c = np.cos(w * theta[:, j])[:, None]
-        s = np.sin(w * theta[:, j])[:, None]
-        a = self.factors[j].pairs[:, 0][None, :]
-        b = self.factors[j].pairs[:, 1][None, :]
+    @cached_property
+    def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """All active parameters' factor tables side by side: parameter index, exponents ``a``, ``b``
+        per table column, and the gather index ``(m, n_terms)`` of each term's factor per parameter."""
+        owner, a, b, gather, offset = [], [], [], [], 0
+        for j in self.active:
+            pairs = self.factors[j].pairs
+            owner += [j] * len(pairs)
+            a += pairs[:, 0].tolist()
+            b += pairs[:, 1].tolist()
+            gather.append(self.factors[j].codes + offset)
+            offset += len(pairs)
+        gather_arr = np.array(gather, dtype=np.intp).reshape(len(self.active), self.n_terms)
+        return (np.array(owner, dtype=np.intp), np.array(a, dtype=float)[None, :],
+                np.array(b, dtype=float)[None, :], gather_arr)
+
+    def _all_tables(self, theta: np.ndarray, derivative: bool):
+        """Values of every active factor ``c^a s^b`` per term, ``(batch, m, n_terms)``, and, when
+        ``derivative``, of its θ-derivative ``ω (−a c^{a−1} s^{b+1} + b c^{a+1} s^{b−1})``."""
+        owner, a, b, gather = self._flat
+        w = self.frequencies[owner][None, :]
+        c = np.cos(w * theta[:, owner])
+        s = np.sin(w * theta[:, owner])
+        values = (c**a * s**b)[:, gather]
         if not derivative:
-            return c**a * s**b
-        # d/dθ c^a s^b = ω (−a c^{a−1} s^{b+1} + b c^{a+1} s^{b−1})
+            return values, None
         da = np.where(a > 0, a * c ** np.maximum(a - 1, 0) * s ** (b + 1), 0.0)
         db = np.where(b > 0, b * c ** (a + 1) * s ** np.maximum(b - 1, 0), 0.0)
-        return w * (db - da)
+        return values, (w * (db - da))[:, gather]
 
     def _as_batch(self, theta) -> tuple[np.ndarray, bool]:
         arr = np.asarray(theta, dtype=float)
@@ -329,35 +345,29 @@ class CompiledTrigPolynomials:
             raise InputValueError("evaluate: parameter values must be finite (got NaN or inf)")
         return arr, single
 
-    def _term_factors(self, theta: np.ndarray) -> list[np.ndarray]:
-        return [self._tables(theta, j, False)[:, self.factors[j].codes] for j in self.active]
-
     def values(self, theta) -> np.ndarray:
         """Values of the polynomials: shape ``(K,)`` for one parameter vector, ``(B, K)`` for a batch."""
         arr, single = self._as_batch(theta)
-        terms = np.ones((arr.shape[0], self.n_terms))
-        for factor in self._term_factors(arr):
-            terms *= factor
-        out = terms @ self.coefficients
+        factors, _ = self._all_tables(arr, False)
+        out = np.prod(factors, axis=1) @ self.coefficients
         return out[0] if single else out
 
     def values_and_jacobian(self, theta) -> tuple[np.ndarray, np.ndarray]:
-        """Values ``(B, K)`` and Jacobian ``(B, K, p)`` (batch axis dropped for one vector)."""
+        """Values ``(B, K)`` and Jacobian ``(B, K, p)`` (batch axis dropped for one vector).
+
+        ``∂_j Π_i f_i = (Π_{i<j} f_i) f_j' (Π_{i>j} f_i)``: exclusive prefix and suffix products, so
+        no division by a vanishing factor ever occurs; all parameters in one vectorised pass."""
         arr, single = self._as_batch(theta)
         batch = arr.shape[0]
-        factors = self._term_factors(arr)
-        m = len(factors)
-        prefix = [np.ones((batch, self.n_terms))]
-        for f in factors:
-            prefix.append(prefix[-1] * f)
-        values = prefix[-1] @ self.coefficients
         jac = np.zeros((batch, self.n_outputs, self.n_parameters))
-        suffix = np.ones((batch, self.n_terms))
-        for i in range(m - 1, -1, -1):
-            j = self.active[i]
-            dfac = self._tables(arr, j, True)[:, self.factors[j].codes]
-            jac[:, :, j] = (prefix[i] * dfac * suffix) @ self.coefficients
-            suffix = suffix * factors[i]
+        factors, dfactors = self._all_tables(arr, True)
+        ones = np.ones((batch, 1, self.n_terms))
+        prefix = np.cumprod(np.concatenate([ones, factors], axis=1), axis=1)   # (B, m+1, T)
+        suffix = np.cumprod(np.concatenate([ones, factors[:, ::-1]], axis=1), axis=1)[:, ::-1]
+        values = prefix[:, -1] @ self.coefficients
+        if self.active:
+            partial = (prefix[:, :-1] * dfactors * suffix[:, 1:]) @ self.coefficients  # (B, m, K)
+            jac[:, :, self.active] = np.swapaxes(partial, 1, 2)
         if single:
             return values[0], jac[0]
         return values, jac

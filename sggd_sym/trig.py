@@ -25,6 +25,9 @@ from sympy.polys.rings import PolyElement, ring
 
 from .exceptions import DerivationBudgetError, InputValueError
 
+#: Largest number of elements of one ``(batch, parameters, terms)`` temporary of the Jacobian (~16 MB).
+CHUNK_ELEMENTS = 2_000_000
+
 __all__ = ["TrigRing", "CompiledTrigPolynomials", "linear_angle", "base_frequencies", "exact_domain"]
 
 
@@ -356,8 +359,18 @@ class CompiledTrigPolynomials:
         """Values ``(B, K)`` and Jacobian ``(B, K, p)`` (batch axis dropped for one vector).
 
         ``∂_j Π_i f_i = (Π_{i<j} f_i) f_j' (Π_{i>j} f_i)``: exclusive prefix and suffix products, so
-        no division by a vanishing factor ever occurs; all parameters in one vectorised pass."""
+        no division by a vanishing factor ever occurs; all parameters in one vectorised pass.  Large
+        batches are split so that the ``(batch, parameters, terms)`` temporaries stay below
+        :data:`CHUNK_ELEMENTS` elements each."""
         arr, single = self._as_batch(theta)
+        rows = max(1, CHUNK_ELEMENTS // max(1, (len(self.active) + 1) * self.n_terms))
+        if arr.shape[0] > rows:
+            parts = [self._values_and_jacobian(arr[i:i + rows]) for i in range(0, arr.shape[0], rows)]
+            return np.concatenate([v for v, _ in parts]), np.concatenate([j for _, j in parts])
+        values, jac = self._values_and_jacobian(arr)
+        return (values[0], jac[0]) if single else (values, jac)
+
+    def _values_and_jacobian(self, arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         batch = arr.shape[0]
         jac = np.zeros((batch, self.n_outputs, self.n_parameters))
         factors, dfactors = self._all_tables(arr, True)
@@ -368,8 +381,6 @@ class CompiledTrigPolynomials:
         if self.active:
             partial = (prefix[:, :-1] * dfactors * suffix[:, 1:]) @ self.coefficients  # (B, m, K)
             jac[:, :, self.active] = np.swapaxes(partial, 1, 2)
-        if single:
-            return values[0], jac[0]
         return values, jac
 
     @cached_property

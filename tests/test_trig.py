@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from sggd_sym.testing import assert_close
 from sggd_sym.testing import strategies as sst
+import sggd_sym as sg
+from sggd_sym import trig as trig_module
 from sggd_sym.trig import TrigRing
 
 PARAMS = sp.symbols("a b c", real=True)
@@ -96,3 +98,17 @@ def test_fractional_frequency_ring():
     assert_close(values, np.array([np.cos(0.7), np.sin(0.7)]), atol=1e-14, what="values")
     assert_close(jac[:, 0], np.array([-np.sin(0.7), np.cos(0.7)]), atol=1e-14, what="jacobian")
     assert sp.simplify(trig.to_expr(cos) - sp.cos(PARAMS[0])) == 0
+
+
+def test_jacobian_of_a_chunked_batch_equals_the_unchunked_one(monkeypatch):
+    circuit = sg.circuits.hardware_efficient(2, 3)
+    heis = sg.heisenberg_observable(circuit, sg.ops.pauli("ZI"))
+    compiled = heis.trig.compile(list(heis.terms.values()))
+    theta = np.random.default_rng(11).uniform(0, 2 * np.pi, (37, len(circuit.parameters)))
+    whole = compiled.values_and_jacobian(theta)
+    monkeypatch.setattr(trig_module, "CHUNK_ELEMENTS", 1)  # one row per chunk
+    chunked = compiled.values_and_jacobian(theta)
+    np.testing.assert_allclose(chunked[0], whole[0], atol=1e-14)
+    np.testing.assert_allclose(chunked[1], whole[1], atol=1e-14)
+    single = compiled.values_and_jacobian(theta[0])
+    np.testing.assert_allclose(single[1], whole[1][0], atol=1e-14)

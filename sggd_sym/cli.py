@@ -17,15 +17,19 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import experiments
+from . import experiments, groups, ops
+
+def _swap_group(n: int):
+    """``{I, SWAP}`` on two qubits; all qubit permutations on more."""
+    return groups.finite([ops.SWAP]) if n == 2 else groups.permutations(n)
+
 
 GROUPS = {
-    "swap": lambda n: __import__("sggd_sym").groups.finite([__import__("sggd_sym").ops.SWAP]) if n == 2 else
-    __import__("sggd_sym").groups.permutations(n),
-    "collective": lambda n: __import__("sggd_sym").groups.collective_unitary(n),
-    "local": lambda n: __import__("sggd_sym").groups.local_unitary(n),
-    "permutations": lambda n: __import__("sggd_sym").groups.permutations(n),
-    "u1": lambda n: __import__("sggd_sym").groups.u1_charge(n),
+    "swap": _swap_group,
+    "collective": groups.collective_unitary,
+    "local": groups.local_unitary,
+    "permutations": groups.permutations,
+    "u1": groups.u1_charge,
 }
 
 

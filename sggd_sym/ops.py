@@ -18,7 +18,7 @@ from itertools import product
 import sympy as sp
 
 from . import _checks
-from .exceptions import InputTypeError
+from .exceptions import InputTypeError, InputValueError
 from .paulis import PAULI_LETTERS
 
 __all__ = [
@@ -60,8 +60,6 @@ def pauli(word: str) -> sp.ImmutableMatrix:
 
 
 def _invalid_word(where: str, word) -> Exception:
-    from .exceptions import InputValueError
-
     return InputValueError(f"{where}: Pauli word {word!r} is not a non-empty string over 'IXYZ' (e.g. 'ZI', 'XXY')")
 
 

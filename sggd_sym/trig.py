@@ -176,11 +176,9 @@ class TrigRing:
     # -- calculus -----------------------------------------------------------------------------
     def derivative(self, poly: PolyElement, j: int) -> PolyElement:
         """``∂/∂θ_j`` of ``poly``: ``∂c_j = −ω_j s_j``, ``∂s_j = ω_j c_j``, then reduced."""
-        p = self.n_parameters
         omega = self.domain.from_sympy(self.frequencies[j])
         dc = poly.diff(self.cos[j]) * (-self.sin[j]) if poly.degree(self.cos[j]) > 0 else self.ring.zero
         ds = poly.diff(self.sin[j]) * self.cos[j] if poly.degree(self.sin[j]) > 0 else self.ring.zero
-        del p
         return self.reduce((dc + ds) * omega)
 
     def depends_on(self, poly: PolyElement, j: int) -> bool:
@@ -382,7 +380,3 @@ class CompiledTrigPolynomials:
             partial = (prefix[:, :-1] * dfactors * suffix[:, 1:]) @ self.coefficients  # (B, m, K)
             jac[:, :, self.active] = np.swapaxes(partial, 1, 2)
         return values, jac
-
-    @cached_property
-    def total_terms(self) -> int:
-        return self.n_terms

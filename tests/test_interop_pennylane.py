@@ -62,11 +62,22 @@ def test_tape_input_names_and_non_trainable_constants():
     assert c.gates[0].angle == sp.pi / 4 and len(c.parameters) == 1
 
 
+class Opaque(qml.operation.Operation):
+    """An operation PennyLane cannot decompose."""
+    num_wires = 1
+    num_params = 0
+
+
 def test_errors():
     def toffoli(x):
         qml.RX(x, wires=0); qml.Toffoli(wires=[0, 1, 2])
-    with pytest.raises(sg.InputValueError, match="Toffoli.*supported"):
-        from_pennylane(toffoli, pnp.array(0.1, requires_grad=True))
+    circuit = from_pennylane(toffoli, 0.3)  # decomposed automatically
+    assert np.max(np.abs(circuit.unitary_numeric([0.3]) - qml.matrix(toffoli, wire_order=[0, 1, 2])(0.3))) < 1e-12
+
+    def opaque(x):
+        qml.RX(x, wires=0); Opaque(wires=1)
+    with pytest.raises(sg.InputValueError, match="operation 1 .Opaque.*no decomposition; supported"):
+        from_pennylane(opaque, pnp.array(0.1, requires_grad=True))
 
     def fixed(x):
         qml.RX(pnp.array(0.5, requires_grad=False), wires=0)

@@ -78,7 +78,6 @@ def test_heisenberg_of_imported_circuit_matches_qiskit_expectation():
 
 
 @pytest.mark.parametrize("build, message", [
-    (lambda qc: qc.ccx(0, 1, 2), "ccx"),
     (lambda qc: qc.rx(0.5, 0), "not a rational multiple of pi"),
     (lambda qc: qc.rx(Parameter("a") * Parameter("b"), 0), "not linear"),
     (lambda qc: qc.rx(Parameter("a") * 0.1234567891, 0), "not a simple rational"),
@@ -91,13 +90,28 @@ def test_errors_name_the_gate(build, message):
     assert "gate 0" in str(info.value)
 
 
-def test_unsupported_gate_lists_supported_ones():
+def test_gate_without_definition_lists_supported_ones():
+    qc = qiskit.QuantumCircuit(3)
+    qc.append(qiskit.circuit.Gate("opaque", 2, []), [0, 1])
+    with pytest.raises(sg.InputValueError, match="gate 0 .*opaque.*no definition.*supported Qiskit gates: .*rzz"):
+        from_qiskit(qc)
     qc = qiskit.QuantumCircuit(3)
     qc.ccx(0, 1, 2)
-    with pytest.raises(sg.InputValueError, match="supported Qiskit gates: .*rzz"):
-        from_qiskit(qc)
+    with pytest.raises(sg.InputValueError, match="ccx.*not supported"):
+        from_qiskit(qc, decompose=False)
 
 
+def test_unsupported_gates_are_decomposed_exactly():
+    """ccx, iswap, r, ch, cy, ecr are decomposed through their Qiskit definitions; the unitary stays exact."""
+    a = Parameter("a")
+    qc = qiskit.QuantumCircuit(3)
+    qc.ccx(0, 1, 2); qc.iswap(0, 2); qc.r(a, np.pi / 4, 1); qc.ch(1, 0); qc.cy(2, 1); qc.ecr(0, 1)
+    circuit = from_qiskit(qc)
+    assert circuit.parameters == (sp.Symbol("a", real=True),)
+    assert not any(g.angle is not None and g.angle.has(sp.Float) for g in circuit.gates)
+    for value in (0.0, 0.7, -2.1):
+        reference = Operator(qc.assign_parameters([value])).reverse_qargs().data
+        assert np.max(np.abs(circuit.unitary_numeric([value]) - reference)) < 1e-12
 def test_rejects_non_circuit_and_measurements():
     with pytest.raises(sg.InputTypeError):
         from_qiskit("not a circuit")

@@ -21,7 +21,8 @@ from ..exceptions import InputTypeError, InputValueError
 from ..numeric import DerivedFunction
 from . import missing_extra
 
-__all__ = ["to_pennylane_penalty", "twirled_pauli_terms", "pennylane_observable", "lambdify_for"]
+__all__ = ["to_pennylane_penalty", "twirled_pauli_terms", "pennylane_observable", "exact_terms", "numeric_pauli_terms",
+           "lambdify_for"]
 
 _INTERFACES = ("autograd", "jax")
 
@@ -52,7 +53,8 @@ def to_pennylane_penalty(derived: DerivedFunction, interface: str = "autograd", 
     """The derived penalty as ``f(params) -> scalar``, differentiable under ``interface``.
 
     ``params`` is a 1-D array (PennyLane ``numpy`` tensor, autograd box or JAX array) ordered as
-    ``derived.parameters``.  The gradient under ``qml.grad``/``jax.grad`` equals ``derived.gradient``
+    ``derived.parameters``, or any array with that many elements — such as the weight tensor of a PennyLane
+    template imported with :func:`~sggd_sym.interop.from_pennylane`, whose layout it is (C order).  The gradient under ``qml.grad``/``jax.grad`` equals ``derived.gradient``
     (Eq. 6 differentiated exactly).
     """
     if not isinstance(derived, DerivedFunction):
@@ -71,9 +73,11 @@ def to_pennylane_penalty(derived: DerivedFunction, interface: str = "autograd", 
     fn = lambdify_for(derived.parameters, derived.expr, interface)
 
     def penalty(params):
-        if np.shape(params) != (p,):
-            raise InputValueError(f"penalty: expected {p} parameters {derived.parameters}, got shape "
-                                  f"{np.shape(params)}")
+        shape = np.shape(params)
+        if shape != (p,):
+            if int(np.prod(shape)) != p:
+                raise InputValueError(f"penalty: expected {p} parameters {derived.parameters}, got shape {shape}")
+            params = params.reshape((p,))  # an argument-shaped weight tensor, flattened in C order
         return fn(*[params[j] for j in range(p)])
 
     penalty.__doc__ = f"{derived.name} of {derived.parameters} ({interface})"
@@ -88,9 +92,10 @@ def _autograd_primitive(derived: DerivedFunction):
 
     @primitive
     def penalty(params):
-        return derived(np.asarray(params, dtype=float))
+        return derived(np.asarray(params, dtype=float).reshape(-1))
 
-    defvjp(penalty, lambda ans, params: lambda g: g * derived.gradient(np.asarray(params, dtype=float)))
+    defvjp(penalty, lambda ans, params: lambda g: g * derived.gradient(
+        np.asarray(params, dtype=float).reshape(-1)).reshape(np.shape(params)))
     return penalty
 
 
@@ -106,24 +111,122 @@ def twirled_pauli_terms(twirled) -> list[tuple[sp.Expr, str]]:
     return [(twirled.trig.to_expr(poly), word) for word, poly in sorted(terms.items())]
 
 
-def pennylane_observable(twirled, values, *, wires=None):
-    """``T_G[Õ(θ)]`` at parameter ``values`` (ordered as ``twirled.parameters``) as a PennyLane operator
-    (``qml.dot`` of coefficients and Pauli words; ``wires[k]`` is qubit ``k``, default ``0..n−1``)."""
+def exact_terms(observable, where: str = "exact_terms") -> tuple[list[tuple[str, sp.Expr]], tuple[sp.Symbol, ...]]:
+    """``([(word, exact coefficient)], parameters)`` of a :class:`~sggd_sym.twirling.TwirledObservable`
+    (``T_G[Õ(θ)]``, parameters ``twirled.parameters``), a ``{word: coefficient}`` mapping or an exact
+    SymPy matrix (parameters: their free Symbols sorted by name)."""
+    if hasattr(observable, "twirled_terms") and hasattr(observable, "trig"):
+        return [(w, e) for e, w in twirled_pauli_terms(observable)] or [("I" * observable.heisenberg.n_qubits,
+                                                                          sp.Integer(0))], tuple(observable.parameters)
+    if isinstance(observable, sp.MatrixBase):
+        m = sp.Matrix(observable)
+        if m.rows != m.cols or m.rows < 2 or m.rows & (m.rows - 1):
+            raise InputValueError(f"{where}: the matrix must be square of size 2**n, got {m.shape}")
+        if m.free_symbols:
+            terms = _symbolic_pauli_decompose(m)
+        else:
+            from .. import ops
+
+            terms = ops.pauli_decompose(m)
+            terms = terms or {"I" * (m.rows.bit_length() - 1): sp.Integer(0)}
+        pairs = sorted(terms.items())
+    elif hasattr(observable, "items"):
+        from .exact import exact_pauli_terms
+
+        symbolic = {w: c for w, c in observable.items() if isinstance(c, sp.Basic) and c.free_symbols}
+        constant = exact_pauli_terms({w: c for w, c in observable.items() if w not in symbolic} or
+                                     {next(iter(observable)): 0}, where)
+        merged = dict(constant)
+        for w, c in symbolic.items():
+            if c.has(sp.Float):
+                raise InputValueError(f"{where}: the coefficient {c} of {w} contains floats; keep it exact")
+            merged[w.upper()] = sp.expand(merged.get(w.upper(), sp.Integer(0)) + c)
+        pairs = sorted(merged.items())
+    else:
+        raise InputTypeError(f"{where}: expected a TwirledObservable, a {{Pauli word: coefficient}} dict or an exact "
+                             f"SymPy matrix, got {type(observable).__name__}")
+    free = set().union(*[c.free_symbols for _, c in pairs])
+    return pairs, tuple(sorted(free, key=lambda s: s.name))
+
+
+def _symbolic_pauli_decompose(m: sp.Matrix) -> dict[str, sp.Expr]:
+    from itertools import product
+
+    from .. import ops
+
+    n = m.rows.bit_length() - 1
+    out = {}
+    for letters in product("IXYZ", repeat=n):
+        word = "".join(letters)
+        c = sp.expand((ops.pauli(word) * m).trace() / m.rows)
+        if c != 0:
+            out[word] = c
+    return out or {"I" * n: sp.Integer(0)}
+
+
+def _depends(pairs) -> bool:
+    return any(c.free_symbols for _, c in pairs)
+
+
+def numeric_pauli_terms(observable, values=None, where: str = "numeric_pauli_terms") -> list[tuple[str, complex]]:
+    """``[(word, complex coefficient)]`` of an observable accepted by :func:`exact_terms`, at parameter
+    ``values`` (an array ordered as its parameters, or a mapping; see :func:`sggd_sym.interop.parameter_values`)
+    when the coefficients depend on parameters."""
+    from . import parameter_values
+
+    pairs, params = exact_terms(observable, where)
+    if _depends(pairs) and values is None:
+        raise InputValueError(f"{where}: the coefficients depend on {params}; pass values=[...] (in that order) "
+                              "or a mapping {name: value}")
+    if values is None:
+        numbers = [complex(c) for _, c in pairs]
+    else:
+        theta = parameter_values(params, values, where)
+        fn = sp.lambdify(params, [c for _, c in pairs], modules="numpy", cse=True)
+        numbers = [complex(v) for v in fn(*theta)]
+    return [(w, z) for (w, _), z in zip(pairs, numbers)]
+
+
+def pennylane_observable(observable, values=None, *, wires=None):
+    """An exact observable of this package as a PennyLane operator (``qml.dot`` of coefficients and Pauli
+    words; ``wires[k]`` is qubit ``k``, default ``0..n−1``).
+
+    ``observable``: a :class:`~sggd_sym.twirling.TwirledObservable` (then ``T_G[Õ(θ)]`` of Eq. 5), a
+    ``{Pauli word: coefficient}`` mapping or an exact SymPy matrix.
+
+    * Without ``values`` the coefficients must be constants; rational ones are kept exactly as
+      :class:`fractions.Fraction` (PennyLane carries them through; ``qml.matrix`` evaluates them), others
+      become floats.
+    * With ``values`` (ordered as the parameters, or a mapping) the θ-dependent coefficients are evaluated
+      there.  When ``values`` is an autograd (``pennylane.numpy`` with ``requires_grad``) or JAX array, the
+      coefficients are computed with that library from the exact expressions, so a PennyLane cost built on
+      ``qml.expval(pennylane_observable(twirled, theta))`` — the twirled cost of Eq. 7 — is differentiable
+      in ``theta``.
+    """
     try:
         import pennylane as qml
     except ImportError:
         raise missing_extra("pennylane", "pennylane") from None
-    params = tuple(twirled.parameters)
-    values = np.asarray(values, dtype=float).reshape(-1)
-    if values.size != len(params):
-        raise InputValueError(f"pennylane_observable: expected {len(params)} values for {params}, got {values.size}")
-    n = twirled.heisenberg.n_qubits
+    from fractions import Fraction
+
+    where = "pennylane_observable"
+    pairs, params = exact_terms(observable, where)
+    if _depends(pairs) and values is None:
+        raise InputValueError(f"{where}: the coefficients depend on {params}; pass values (in that order)")
+    n = len(pairs[0][0])
     wires = list(range(n)) if wires is None else list(wires)
-    if len(wires) != n:
-        raise InputValueError(f"pennylane_observable: wires must name {n} wires, got {wires}")
-    terms = twirled_pauli_terms(twirled)
-    fn = sp.lambdify(params, [e for e, _ in terms], modules="numpy", cse=True)
-    coeffs = [float(np.real(c)) for c in fn(*values)]
-    words = [qml.pauli.string_to_pauli_word(w, wire_map={k: wires[k] for k in range(n)})
-             if set(w) != {"I"} else qml.Identity(wires[0]) for _, w in terms]
+    if len(wires) != n or len(set(wires)) != n:
+        raise InputValueError(f"{where}: wires must name {n} distinct wires, got {wires}")
+    if values is not None and _depends(pairs):
+        interface = qml.math.get_interface(values) if not hasattr(values, "items") else "numpy"
+        if interface in _INTERFACES and np.shape(values) == (len(params),):
+            fn = lambdify_for(params, [c for _, c in pairs], interface)
+            coeffs = list(fn(*[values[j] for j in range(len(params))]))
+        else:
+            coeffs = [z.real for _, z in numeric_pauli_terms(observable, values, where)]
+    else:
+        coeffs = [Fraction(int(c.p), int(c.q)) if c.is_Rational else float(sp.re(c)) for _, c in pairs]
+    wire_map = {k: wires[k] for k in range(n)}
+    words = [qml.pauli.string_to_pauli_word(w, wire_map=wire_map) if set(w) != {"I"} else qml.Identity(wires[0])
+             for w, _ in pairs]
     return qml.dot(coeffs, words)

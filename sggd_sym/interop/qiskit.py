@@ -19,7 +19,7 @@ from ..circuits import Circuit
 from ..exceptions import InputTypeError, InputValueError
 from . import exact_angle_constant, linear_exact_angle, missing_extra
 
-__all__ = ["from_qiskit", "SUPPORTED_GATES"]
+__all__ = ["from_qiskit", "observable_from_qiskit", "pauli_terms_from_qiskit", "to_sparse_pauli_op", "SUPPORTED_GATES"]
 
 _ONE_QUBIT_FIXED = {"h", "x", "y", "z", "s", "sdg", "t"}
 _ROTATIONS = {"rx", "ry", "rz"}
@@ -39,8 +39,15 @@ SUPPORTED_GATES = tuple(sorted(_ONE_QUBIT_FIXED | _ROTATIONS | set(_TWO_QUBIT_FI
                                | {"p", "u1", "u", "u2", "u3", "cp", "cu1", "tdg", "sx", "sxdg"} | _IGNORED))
 
 
-def from_qiskit(qc) -> Circuit:
+def from_qiskit(qc, *, decompose: bool = True) -> Circuit:
     """Convert a Qiskit ``QuantumCircuit`` into an exact :class:`~sggd_sym.Circuit` (same qubit indices).
+
+    The parameters are ``qc.parameters`` in that order — the order ``qc.assign_parameters(values)`` uses — with
+    their names (``θ[0]``, ``θ[1]``, … for a ``ParameterVector``), so a value vector laid out for Qiskit is laid
+    out for every derived function (``sg.penalty(...)(values)``).  Gates outside :data:`SUPPORTED_GATES` —
+    library circuits such as ``EfficientSU2``, ``RealAmplitudes``, ``TwoLocal``, and gates such as ``ccx``,
+    ``iswap``, ``r`` — are decomposed with ``QuantumCircuit.decompose`` (their own definitions, repeatedly)
+    until only supported gates remain; ``decompose=False`` refuses them instead.
 
     >>> qiskit = __import__("pytest").importorskip("qiskit")
     >>> from qiskit.circuit import Parameter
@@ -58,19 +65,50 @@ def from_qiskit(qc) -> Circuit:
     if qc.num_clbits and any(inst.operation.name == "measure" for inst in qc.data):
         raise InputValueError("from_qiskit: the circuit contains measurements; pass the unitary part only "
                               "(qc.remove_final_measurements(inplace=False))")
-    symbols = {p.name: sp.Symbol(p.name, real=True) for p in qc.parameters}
-    circuit = Circuit(qc.num_qubits)
-    for position, inst in enumerate(qc.data):
+    order = list(qc.parameters)
+    flat = _decomposed(qc) if decompose else qc
+    symbols = {p.name: sp.Symbol(p.name, real=True) for p in order}
+    circuit = Circuit(qc.num_qubits, parameters=[symbols[p.name] for p in order])
+    after = " of the decomposed circuit" if flat is not qc else ""
+    for position, inst in enumerate(flat.data):
         op = inst.operation
-        qubits = [qc.find_bit(q).index for q in inst.qubits]
-        where = f"from_qiskit: gate {position} ({op.name} on qubits {qubits})"
+        qubits = [flat.find_bit(q).index for q in inst.qubits]
+        where = f"from_qiskit: gate {position}{after} ({op.name} on qubits {qubits})"
         angles = [_angle(p, symbols, where) for p in op.params] if op.name not in _IGNORED else []
         _append(circuit, op.name, qubits, angles, where)
-    phase = _angle(qc.global_phase, symbols, "from_qiskit: the circuit's global_phase")
+    phase = _angle(flat.global_phase, symbols, "from_qiskit: the circuit's global_phase")
     if phase != 0:
         # e^{iφ} = exp(−i(−2φ)·I/2): a pure global phase, invisible to Õ but kept for unitary equality.
         circuit.exp(-2 * phase, {"I": 1}, [0])
     return circuit
+
+
+#: How many rounds of ``QuantumCircuit.decompose`` are tried before giving up.
+MAX_DECOMPOSITION_ROUNDS = 12
+
+
+def _decomposed(qc):
+    """``qc`` with every unsupported instruction replaced by its definition, recursively."""
+    flat = qc
+    for _ in range(MAX_DECOMPOSITION_ROUNDS):
+        unsupported = {}
+        for position, inst in enumerate(flat.data):
+            name = inst.operation.name
+            if name not in SUPPORTED_GATES and name not in unsupported:
+                unsupported[name] = (position, inst)
+        if not unsupported:
+            return flat
+        for name, (position, inst) in unsupported.items():
+            if name in ("measure", "reset") or getattr(inst.operation, "definition", None) is None:
+                qubits = [flat.find_bit(q).index for q in inst.qubits]
+                what = "of the decomposed circuit " if flat is not qc else ""
+                raise InputValueError(
+                    f"from_qiskit: gate {position} {what}({name} on qubits {qubits}) is not supported and has no "
+                    f"definition to decompose it into; supported Qiskit gates: {', '.join(SUPPORTED_GATES)}")
+        flat = flat.decompose(gates_to_decompose=sorted(unsupported))
+    raise InputValueError(f"from_qiskit: gates {sorted(unsupported)} are still not supported after "
+                          f"{MAX_DECOMPOSITION_ROUNDS} rounds of decomposition; transpile the circuit first, e.g. "
+                          "qiskit.transpile(qc, basis_gates=['rx', 'ry', 'rz', 'cx'])")
 
 
 def _angle(value, symbols: dict[str, sp.Symbol], where: str) -> sp.Expr:
@@ -114,3 +152,90 @@ def _append(circuit: Circuit, name: str, q: list[int], angles: list[sp.Expr], wh
         raise InputValueError(f"{where}: gate {name!r} is not supported; supported Qiskit gates: "
                               f"{', '.join(SUPPORTED_GATES)} (decompose it first, e.g. "
                               f"qiskit.transpile(qc, basis_gates=['rx', 'ry', 'rz', 'cx']))")
+
+
+# -- observables in, observables out ----------------------------------------------------------------
+
+def pauli_terms_from_qiskit(observable, *, tolerance: float | None = None) -> dict[str, sp.Expr]:
+    """Exact ``{word: coefficient}`` of a Qiskit ``SparsePauliOp``, ``Pauli``, ``SparseObservable`` or
+    ``Operator``, with ``word[k]`` acting on qubit ``k`` (Qiskit label ``"XZ"`` — Z on qubit 0 — becomes ``"ZX"``).
+
+    Coefficients are converted by :func:`sggd_sym.interop.exact.exact_number`: integers and floats that are
+    exactly simple dyadic rationals (``0.5``, ``-0.25``) are kept exactly, other floats are refused unless
+    ``tolerance=`` is given.  A parameterised ``SparsePauliOp`` is refused (bind its parameters first).
+    """
+    try:
+        from qiskit.quantum_info import Operator, Pauli, SparsePauliOp
+    except ImportError:
+        raise missing_extra("qiskit", "qiskit") from None
+    where = "observable_from_qiskit"
+    if isinstance(observable, Pauli):
+        observable = SparsePauliOp(observable)
+    elif isinstance(observable, Operator):
+        if observable.input_dims() != observable.output_dims() or set(observable.input_dims()) != {2}:
+            raise InputValueError(f"{where}: the Operator must act on qubits, got dims {observable.input_dims()}")
+        from .exact import exact_matrix
+        from .. import ops
+
+        # Qiskit's matrix is little-endian; reverse the qubit order to this package's (qubit 0 leftmost).
+        m = exact_matrix(observable.reverse_qargs().data, f"{where}: Operator entry", tolerance=tolerance)
+        return ops.pauli_decompose(m)
+    elif type(observable).__name__ == "SparseObservable":
+        observable = SparsePauliOp.from_sparse_observable(observable)
+    if not isinstance(observable, SparsePauliOp):
+        raise InputTypeError(f"{where}: observable expected a SparsePauliOp, Pauli, SparseObservable or Operator, "
+                             f"got {type(observable).__name__}")
+    if observable.coeffs.dtype == object and any(hasattr(c, "parameters") and c.parameters
+                                                 for c in observable.coeffs):
+        raise InputValueError(f"{where}: the SparsePauliOp has parameterised coefficients; bind them first "
+                              "(op.assign_parameters(...))")
+    labels = observable.paulis.to_labels()
+    pairs = []
+    for label, coeff in zip(labels, observable.coeffs):
+        phase = 1
+        if label[0] in "-i":  # labels with a phase prefix such as "-iXZ"
+            prefix = label[: len(label) - len(label.lstrip("-i"))]
+            phase = {"": 1, "-": -1, "i": 1j, "-i": -1j}[prefix]
+            label = label[len(prefix):]
+        pairs.append((label[::-1], coeff * phase if phase != 1 else coeff))
+    from .exact import exact_pauli_terms
+
+    return exact_pauli_terms(pairs, where, tolerance=tolerance)
+
+
+def observable_from_qiskit(observable, *, tolerance: float | None = None) -> sp.ImmutableMatrix:
+    """A Qiskit observable (``SparsePauliOp``, ``Pauli``, ``SparseObservable``, ``Operator``) as an exact
+    Hermitian SymPy matrix in this package's qubit order (see :func:`pauli_terms_from_qiskit`).
+
+    >>> qiskit = __import__("pytest").importorskip("qiskit")
+    >>> import sggd_sym as sg
+    >>> from qiskit.quantum_info import SparsePauliOp
+    >>> observable_from_qiskit(SparsePauliOp.from_list([("IZ", 1), ("XX", 0.5)])) == sg.ops.pauli_sum("Z0 + 1/2 X0 X1", 2)
+    True
+    """
+    from .exact import pauli_terms_matrix
+
+    return pauli_terms_matrix(pauli_terms_from_qiskit(observable, tolerance=tolerance), "observable_from_qiskit")
+
+
+def to_sparse_pauli_op(observable, values=None):
+    """An exact observable of this package as a Qiskit ``SparsePauliOp`` (for an ``Estimator``).
+
+    ``observable`` is a :class:`~sggd_sym.twirling.TwirledObservable` (its twirled observable ``T_G[Õ(θ)]``,
+    Eq. 5), a ``{Pauli word: exact coefficient}`` mapping (``word[k]`` on qubit ``k``), or an exact SymPy
+    matrix.  Coefficients that depend on the circuit parameters need ``values``: an array ordered as the
+    parameters (for an imported circuit: ``qc.parameters``) or a mapping from Qiskit ``Parameter``\\ s,
+    SymPy Symbols or names to values.  Qiskit stores coefficients as complex floats, so exact rationals
+    are rounded there (dyadic ones such as ``1/2``, ``3/4`` stay exact); the exact coefficients are
+    :func:`sggd_sym.interop.export.twirled_pauli_terms`.
+    """
+    try:
+        from qiskit.quantum_info import SparsePauliOp
+    except ImportError:
+        raise missing_extra("qiskit", "qiskit") from None
+    from .export import numeric_pauli_terms
+
+    terms = numeric_pauli_terms(observable, values, "to_sparse_pauli_op")
+    labels = [word[::-1] for word, _ in terms]
+    coeffs = [c for _, c in terms]
+    return SparsePauliOp(labels, coeffs=coeffs)

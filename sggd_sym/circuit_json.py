@@ -33,12 +33,24 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import groups, ops
+from . import _checks, groups, ops
 from .circuits import Circuit
 from .exceptions import InputTypeError, InputValueError, SggdError
 
 __all__ = ["Problem", "load_problem", "read_problem", "parse_number", "parse_angle_constant", "named_group",
-           "NAMED_GROUPS", "group_from_spec"]
+           "NAMED_GROUPS", "group_from_spec", "MAX_QUBITS", "MAX_GATES", "MAX_FILE_BYTES"]
+
+#: Largest qubit count of a problem file (and of ``sggd-sym derive``): the observable, the group and its
+#: commutant are dense ``2**n`` objects, and 5 qubits already take seconds.  Checked before any is formed.
+MAX_QUBITS = 5
+#: Largest number of gates and of declared parameters in a file.
+MAX_GATES = 10_000
+MAX_PARAMETERS = 1_000
+#: Largest problem or OpenQASM file read (bytes), deepest JSON nesting, longest number (digits) and text.
+MAX_FILE_BYTES = 8 * 2**20
+MAX_DEPTH = 32
+MAX_DIGITS = 300
+MAX_TEXT = 10_000
 
 
 def _swap_or_permutations(n: int):
@@ -59,7 +71,7 @@ _GATES_CONTROLLED = {"crx", "cry", "crz"}
 _GATES_FIXED_1 = {"h", "x", "y", "z", "s", "sdg", "t"}
 _GATES_FIXED_2 = {"cnot", "cz", "swap"}
 _ALL_GATES = sorted(_GATES_ANGLE | _GATES_CONTROLLED | _GATES_FIXED_1 | _GATES_FIXED_2 | {"pauli", "exp"})
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 _RATIONAL = re.compile(r"^(?P<sign>[+-]?)(?P<num>\d+)(?:/(?P<den>\d+))?$")
 _PI = re.compile(r"^(?P<sign>[+-]?)(?:(?P<num>\d+)(?:/(?P<nden>\d+))?\s*\*?\s*)?pi(?:\s*/\s*(?P<den>\d+))?$")
 _TERM = re.compile(r"^(?P<num>\d+)?(?:/(?P<den>\d+))?\s*\*?\s*(?:sqrt\((?P<rad>\d+)\))?(?:\s*/\s*(?P<den2>\d+))?"
@@ -91,6 +103,7 @@ def parse_number(text, path: str = "number") -> sp.Expr:
     """An exact complex number from text such as ``"-1/2"``, ``"i"``, ``"1/2 - 1/2i"``, ``"sqrt(2)/2"``."""
     if isinstance(text, bool) or not isinstance(text, (str, int)):
         _fail(path, f"expected a number written as a string such as \"1/2\", got {text!r}", InputTypeError)
+    _check_text(text, path)
     s = str(text).replace(" ", "")
     if not s:
         _fail(path, "empty number")
@@ -119,6 +132,7 @@ def parse_angle_constant(text, path: str = "angle") -> sp.Expr:
     if isinstance(text, bool) or not isinstance(text, (str, int)):
         _fail(path, f"expected an angle written as a string such as \"pi/4\" or \"1/2\", got {text!r}",
               InputTypeError)
+    _check_text(text, path)
     s = str(text).strip()
     m = _RATIONAL.match(s.replace(" ", ""))
     if m:
@@ -135,6 +149,15 @@ def parse_angle_constant(text, path: str = "angle") -> sp.Expr:
     return -value if m.group("sign") == "-" else value
 
 
+def _check_text(text, path: str) -> None:
+    """Bound a number's text before it is read: length and digits (no 5000-digit integers)."""
+    s = str(text)
+    if len(s) > MAX_TEXT:
+        _fail(path, f"the text has {len(s)} characters, more than the limit of {MAX_TEXT}")
+    if re.search(r"\d{%d,}" % (MAX_DIGITS + 1), s):
+        _fail(path, f"a number in {s[:40]!r}… has more than {MAX_DIGITS} digits")
+
+
 def _rational(m, path, text) -> sp.Rational:
     den = int(m.group("den") or 1)
     if den == 0:
@@ -147,15 +170,18 @@ def _real_rational(text, path: str) -> sp.Rational:
     if isinstance(text, bool) or not isinstance(text, (str, int)):
         _fail(path, f"expected a rational number written as a string such as \"2\" or \"1/2\", got {text!r}",
               InputTypeError)
+    _check_text(text, path)
     m = _RATIONAL.match(str(text).replace(" ", ""))
     if m is None:
         _fail(path, f"cannot read {text!r}; write an integer or a fraction p/q")
     return _rational(m, path, text)
 
 
-def _matrix(value, path: _Path) -> sp.ImmutableMatrix:
+def _matrix(value, path: _Path, dim: int | None = None) -> sp.ImmutableMatrix:
     if not isinstance(value, list) or not value or not all(isinstance(r, list) for r in value):
         _fail(path, "expected a matrix as a list of rows of number strings", InputTypeError)
+    if dim is not None and (len(value) != dim or any(len(r) != dim for r in value)):
+        _fail(path, f"expected a {dim}x{dim} matrix (2**qubits), got {len(value)} rows")
     width = len(value[0])
     rows = []
     for i, row in enumerate(value):
@@ -180,24 +206,35 @@ def _object(value, path: str, required: set, optional: set = frozenset()) -> dic
 
 def load_problem(data) -> Problem:
     """Validate and build a :class:`Problem` from a JSON object (``dict``) or JSON text."""
-    if isinstance(data, (str, bytes)):
+    if isinstance(data, bytes):
         try:
-            data = json.loads(data)
-        except ValueError as err:
-            raise InputValueError(f"load_problem: not valid JSON ({err})") from None
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputValueError(f"load_problem: not valid UTF-8 ({err.reason} at byte {err.start})") from None
+    if isinstance(data, str):
+        data = _checks.parse_json("load_problem", data, max_depth=MAX_DEPTH, max_digits=MAX_DIGITS)
+    elif _checks.json_nesting(json.dumps(data, default=repr)) > MAX_DEPTH:
+        _fail("problem", f"nested more than {MAX_DEPTH} levels deep")
     root = _Path("")
     obj = _object(data, "problem", {"qubits", "gates"}, {"parameters", "group", "observable", "description"})
     n = obj["qubits"]
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 16:
-        _fail("qubits", f"expected an integer between 1 and 16, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_QUBITS:
+        _fail("qubits", f"expected an integer between 1 and {MAX_QUBITS}, got {str(n)[:40]} (larger problems need "
+                        "dense 2**n matrices; this is the supported limit)")
     params = obj.get("parameters", [])
-    if not isinstance(params, list) or not all(isinstance(p, str) and _NAME.match(p) for p in params):
+    if not isinstance(params, list) or len(params) > MAX_PARAMETERS:
+        _fail("parameters", f"expected a list of at most {MAX_PARAMETERS} identifier names", InputTypeError)
+    if not all(isinstance(p, str) and _NAME.match(p) for p in params):
         _fail("parameters", "expected a list of identifier names such as [\"a\", \"theta_1\"]", InputTypeError)
     if len(set(params)) != len(params):
         _fail("parameters", f"duplicate names in {params}")
     symbols = {p: sp.Symbol(p, real=True) for p in params}
     if not isinstance(obj["gates"], list):
         _fail("gates", "expected a list of gate objects", InputTypeError)
+    if len(obj["gates"]) > MAX_GATES:
+        _fail("gates", f"{len(obj['gates'])} gates, more than the limit of {MAX_GATES}")
+    if "description" in obj and (not isinstance(obj["description"], str) or len(obj["description"]) > MAX_TEXT):
+        _fail("description", f"expected a string of at most {MAX_TEXT} characters", InputTypeError)
     circuit = Circuit(n)
     for k, gate in enumerate(obj["gates"]):
         _add_gate(circuit, gate, root["gates"][k], symbols)
@@ -211,13 +248,22 @@ def load_problem(data) -> Problem:
 
 
 def observable_from_text(text, n: int, path: str = "observable") -> sp.ImmutableMatrix:
-    """A Pauli-sum observable (``"Z0 + 1/2 X0 X1"``) with errors naming ``path``."""
+    """A Pauli-sum observable (``"Z0 + 1/2 X0 X1"``) with errors naming ``path`` (the text is parsed, never
+    evaluated; its length and numbers are bounded first)."""
     if not isinstance(text, str):
         _fail(path, f"expected a Pauli sum string such as \"Z0 + 1/2 X0 X1\", got {text!r}", InputTypeError)
+    if not 1 <= _checks.integer(path, "qubits", n) <= MAX_QUBITS:
+        _fail(path, f"observables on {n} qubits are larger than the supported {MAX_QUBITS}")
+    _check_text(text, path)
+    if re.search(r"/\s*0+(?![\d.])", text):
+        _fail(path, f"division by zero in {text!r}")
     try:
         return ops.pauli_sum(text, n)
     except SggdError as err:
         _fail(path, str(err))
+    except (ValueError, TypeError, ArithmeticError) as err:
+        _fail(path, f"cannot read the Pauli sum {text[:60]!r} ({type(err).__name__}: {err}); write terms like "
+                    "'Z0 + 1/2 X0 X1'")
 
 
 def _add_gate(circuit: Circuit, gate, path: _Path, symbols: dict) -> None:
@@ -303,11 +349,11 @@ def group_from_spec(spec, n: int, path: _Path = _Path("group")) -> tuple[groups.
             return named_group(spec["name"], n, path["name"]), spec["name"]
         if kinds[0] == "generators":
             _object(spec, path, {"generators"})
-            gens = _matrices(spec["generators"], path["generators"])
+            gens = _matrices(spec["generators"], path["generators"], dim=2**n)
             return groups.finite(gens), "finite group from generators"
         _object(spec, path, {"lie"}, {"discrete"})
-        hams = _matrices(spec["lie"], path["lie"])
-        discrete = _matrices(spec.get("discrete", []), path["discrete"], allow_empty=True)
+        hams = _matrices(spec["lie"], path["lie"], dim=2**n)
+        discrete = _matrices(spec.get("discrete", []), path["discrete"], allow_empty=True, dim=2**n)
         return groups.lie(hams, discrete), "Lie group from generators"
     except SggdError as err:
         if str(err).startswith(str(path)):
@@ -315,25 +361,58 @@ def group_from_spec(spec, n: int, path: _Path = _Path("group")) -> tuple[groups.
         _fail(path, str(err))
 
 
-def _matrices(value, path: _Path, allow_empty: bool = False) -> list[sp.ImmutableMatrix]:
+def _matrices(value, path: _Path, allow_empty: bool = False, dim: int | None = None) -> list[sp.ImmutableMatrix]:
     if not isinstance(value, list) or (not value and not allow_empty):
         _fail(path, "expected a non-empty list of matrices", InputTypeError)
-    return [_matrix(m, path[i]) for i, m in enumerate(value)]
+    if len(value) > 64:
+        _fail(path, f"{len(value)} matrices, more than the limit of 64")
+    return [_matrix(m, path[i], dim) for i, m in enumerate(value)]
 
 
 # -- files -------------------------------------------------------------------------------------------
 def read_problem(path) -> Problem:
-    """Read a ``.json`` problem, or a ``.qasm`` circuit (OpenQASM 2 or 3, needs the ``qiskit`` extra)."""
+    """Read a ``.json`` problem, or a ``.qasm`` circuit (OpenQASM 2 or 3, needs the ``qiskit`` extra).
+
+    Only regular files of at most :data:`MAX_FILE_BYTES` bytes are read (a FIFO, directory or device is
+    refused without blocking); the text must be UTF-8.
+    """
+    if not isinstance(path, (str, Path)) or not str(path):
+        raise InputTypeError(f"read_problem: path expected a file name, got {type(path).__name__}")
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputValueError(f"read_problem: cannot read {path}: {err.strerror}") from None
-    if path.suffix.lower() == ".qasm":
-        return Problem(_circuit_from_qasm(text, path))
-    if path.suffix.lower() != ".json":
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".qasm"):
         raise InputValueError(f"read_problem: {path} must end in .json (the sggd_sym format) or .qasm (OpenQASM)")
-    return load_problem(text)
+    data = _checks.read_regular_file("read_problem", path, MAX_FILE_BYTES)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputValueError(f"read_problem: {path} is not valid UTF-8 text ({err.reason} at byte {err.start})") from None
+    if suffix == ".qasm":
+        return Problem(_circuit_from_qasm(text, path))
+    try:
+        return load_problem(text)
+    except SggdError as err:
+        raise type(err)(f"{path}: {err}") from None
+
+
+_QASM_REGISTER = re.compile(r"\b(?:qreg\s+[A-Za-z_]\w*\s*\[\s*(\d+)\s*\]|qubit\s*\[\s*(\d+)\s*\])")
+_QASM_INCLUDE = re.compile(r"\binclude\s+\"([^\"]*)\"")
+
+
+def _check_qasm_text(text: str, path: Path) -> None:
+    """Bounds checked on the OpenQASM text before Qiskit parses it: qubit count and includes."""
+    if re.search(r"\d{%d,}" % (MAX_DIGITS + 1), text):
+        raise InputValueError(f"{path}: a number has more than {MAX_DIGITS} digits")
+    total = 0
+    for m in _QASM_REGISTER.finditer(text):
+        total += int(m.group(1) or m.group(2))
+    total += len(re.findall(r"\bqubit\s+[A-Za-z_]\w*\s*;", text))
+    if total > MAX_QUBITS:
+        raise InputValueError(f"{path}: declares {total} qubits, more than the supported {MAX_QUBITS}")
+    for name in _QASM_INCLUDE.findall(text):
+        if name not in ("qelib1.inc", "stdgates.inc"):
+            raise InputValueError(f"{path}: include \"{name}\" is not allowed; only the standard qelib1.inc "
+                                  "(OpenQASM 2) and stdgates.inc (OpenQASM 3) are read")
 
 
 def _circuit_from_qasm(text: str, path: Path) -> Circuit:
@@ -344,6 +423,7 @@ def _circuit_from_qasm(text: str, path: Path) -> Circuit:
                               "`pip install sggd_sym[qiskit]`") from None
     from .interop.qiskit import from_qiskit
 
+    _check_qasm_text(text, path)
     version3 = re.search(r"^\s*OPENQASM\s+3", text, re.MULTILINE) is not None
     try:
         if version3:
@@ -356,6 +436,15 @@ def _circuit_from_qasm(text: str, path: Path) -> Circuit:
             qc = qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
     except ImportError as err:
         raise InputValueError(f"{path}: OpenQASM 3 needs `pip install qiskit_qasm3_import` ({err})") from None
+    except RecursionError:
+        raise InputValueError(f"{path}: not valid OpenQASM: nested too deeply") from None
     except Exception as err:  # Qiskit's parser errors have no common public base class
-        raise InputValueError(f"{path}: not valid OpenQASM: {err}") from None
-    return from_qiskit(qc)
+        raise InputValueError(f"{path}: not valid OpenQASM: {' '.join(str(err).split())[:300]}") from None
+    if qc.num_qubits > MAX_QUBITS:
+        raise InputValueError(f"{path}: {qc.num_qubits} qubits, more than the supported {MAX_QUBITS}")
+    try:
+        return from_qiskit(qc)
+    except SggdError:
+        raise
+    except (ValueError, TypeError, ArithmeticError, AttributeError) as err:
+        raise InputValueError(f"{path}: cannot convert the circuit ({type(err).__name__}: {err})") from None

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, reduce
+from math import gcd
 
 import numpy as np
 import sympy as sp
@@ -34,7 +35,19 @@ from .exceptions import InputTypeError, InputValueError
 from .numeric import lambdify_checked
 from .paulis import words_commute
 
-__all__ = ["Gate", "Circuit", "werner_ansatz", "hardware_efficient"]
+__all__ = ["Gate", "Circuit", "UnknownGateError", "werner_ansatz", "hardware_efficient", "GATES",
+           "MAX_FREQUENCY_MULTIPLE"]
+
+#: Gate methods of :class:`Circuit` (listed in the error for an unknown gate name).
+GATES = ("rx", "ry", "rz", "crx", "cry", "crz", "h", "x", "y", "z", "s", "sdg", "t", "cnot", "cz", "swap",
+         "pauli", "exp", "unitary")
+#: Largest ratio between a parameter's slopes and their common base frequency (``cos(m ω θ)`` needs ``m``
+#: angle additions): ``ry(1000*t)`` after ``ry(t/1000)`` would need ``m = 10**6``.
+MAX_FREQUENCY_MULTIPLE = 256
+
+
+class UnknownGateError(InputValueError, AttributeError):
+    """``Circuit(1).iswap``: the circuit has no such gate (an ``AttributeError``, so ``hasattr`` works)."""
 
 _FIXED = {
     "h": ops.H, "x": ops.X, "y": ops.Y, "z": ops.Z, "s": ops.S,
@@ -110,8 +123,11 @@ class Circuit:
     """
 
     def __init__(self, n_qubits: int, parameters=()):
-        self.n_qubits = _checks.integer("Circuit", "n_qubits", n_qubits, minimum=1)
+        self.n_qubits = _checks.qubits_count("Circuit", "n_qubits", n_qubits)
         self.gates: list[Gate] = []
+        if isinstance(parameters, (str, bytes)) or not hasattr(parameters, "__iter__"):
+            raise InputTypeError(f"Circuit: parameters expected a list of sympy Symbols, got "
+                                 f"{type(parameters).__name__}")
         declared = list(parameters)
         for p in declared:
             if not isinstance(p, sp.Symbol):
@@ -119,6 +135,15 @@ class Circuit:
         if len(set(declared)) != len(declared):
             raise InputValueError(f"Circuit: parameters must be distinct, got {declared}")
         self._parameters: list[sp.Symbol] = declared
+        self._slopes: dict[sp.Symbol, set] = {}
+
+    def __getattr__(self, name: str):
+        # only reached when normal lookup fails: an unknown gate such as ``Circuit(1).iswap``
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise UnknownGateError(f"Circuit: no gate {name!r}; supported gates: {', '.join(GATES)} (write other "
+                               "gates with unitary(matrix, qubits), exp(angle, generator) or pauli(angle, word, "
+                               "qubits))")
 
     # -- bookkeeping ----------------------------------------------------------------------------
     @property
@@ -137,9 +162,12 @@ class Circuit:
     def __repr__(self) -> str:
         return f"Circuit(n_qubits={self.n_qubits}, gates={len(self.gates)}, parameters={self.parameters})"
 
-    def _qubits(self, where: str, qubits, count: int) -> tuple[int, ...]:
+    def _qubits(self, where: str, qubits, count: int | None) -> tuple[int, ...]:
+        if isinstance(qubits, (str, bytes)) or not hasattr(qubits, "__iter__"):
+            raise InputTypeError(f"Circuit.{where}: qubits expected a list of qubit indices such as [0, 1], got "
+                                 f"{type(qubits).__name__} {qubits!r}")
         qs = tuple(qubits)
-        if len(qs) != count:
+        if count is not None and len(qs) != count:
             raise InputValueError(f"Circuit.{where}: expected {count} qubit(s), got {qs}")
         for q in qs:
             if isinstance(q, bool) or not isinstance(q, numbers.Integral):
@@ -152,24 +180,54 @@ class Circuit:
         return tuple(int(q) for q in qs)
 
     def _angle(self, where: str, angle) -> sp.Expr:
-        if isinstance(angle, float) or isinstance(angle, sp.Float) or isinstance(angle, np.floating):
+        name = "angle"
+        if isinstance(angle, (float, np.floating, sp.Float)):
             raise InputTypeError(
                 f"Circuit.{where}: angle {angle!r} is a float; pass a sympy Symbol or an exact number "
                 "(sympy.pi/4, sympy.Rational(1, 3)) so the derivation stays exact")
+        if isinstance(angle, sp.Basic) and not isinstance(angle, sp.Expr) or isinstance(angle, sp.MatrixBase):
+            raise InputTypeError(f"Circuit.{where}: angle must be an exact real expression, got the SymPy "
+                                 f"{type(angle).__name__} {angle!r}")
+        if isinstance(angle, sp.Expr) and angle.has(sp.Float):
+            raise InputTypeError(f"Circuit.{where}: angle must be an exact real expression, got {angle!r} (it "
+                                 "contains floats; use sympy.Rational)")
+        if isinstance(angle, sp.Expr) and angle.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            raise InputValueError(f"Circuit.{where}: angle {angle} is not finite (nan, oo or zoo); give a finite "
+                                  "exact angle such as t, 2*t or sympy.pi/4")
         try:
-            expr = sp.sympify(angle, strict=True)
-        except (sp.SympifyError, TypeError):
+            expr = _checks.exact_expr(f"Circuit.{where}", name, angle)
+        except InputTypeError as err:
+            if isinstance(angle, sp.Expr):
+                raise InputTypeError(f"Circuit.{where}: angle must be an exact real expression, got {angle!r} "
+                                     f"({err})") from None
             raise InputTypeError(f"Circuit.{where}: angle must be a sympy Symbol, expression or exact number, "
-                                 f"got {type(angle).__name__}") from None
-        if not isinstance(expr, sp.Expr) or expr.has(sp.Float):
-            raise InputTypeError(f"Circuit.{where}: angle must be an exact real expression, got {angle!r}")
+                                 f"got {type(angle).__name__} ({err})") from None
         if expr.has(sp.I) or expr.is_extended_real is False:
             raise InputValueError(f"Circuit.{where}: angle must be real, got {expr}")
+        slopes = {}
         for symbol in expr.free_symbols:
+            if not isinstance(symbol, sp.Symbol):
+                raise InputValueError(f"Circuit.{where}: angle {expr} must be built from sympy Symbols")
             slope = sp.diff(expr, symbol)
             if slope.free_symbols or not slope.is_Rational:
                 raise InputValueError(f"Circuit.{where}: angle {expr} must be linear in the parameters with "
                                       f"rational slopes (like t, 2*t, t/2 + pi/4)")
+            slopes[symbol] = sp.Rational(slope)
+        for symbol, slope in slopes.items():
+            if slope == 0:
+                continue
+            known = self._slopes.get(symbol, set()) | {abs(slope)}
+            base = sp.Rational(reduce(gcd, [int(r.p) for r in known]), reduce(_lcm, [int(r.q) for r in known]))
+            multiple = max(known) / base
+            if multiple > MAX_FREQUENCY_MULTIPLE:
+                raise InputValueError(
+                    f"Circuit.{where}: angle {expr} gives {symbol} the slope {slope}; with its other slopes "
+                    f"{sorted(known - {abs(slope)})} this needs cos({multiple}·{base}·{symbol}), more than "
+                    f"{MAX_FREQUENCY_MULTIPLE} multiples of the common frequency; rescale the parameter so its "
+                    "slopes are small integers (like t, 2*t, t/2)")
+        for symbol, slope in slopes.items():
+            if slope != 0:
+                self._slopes.setdefault(symbol, set()).add(abs(slope))
         for symbol in sorted(expr.free_symbols, key=str):
             if symbol not in self._parameters:
                 self._parameters.append(symbol)
@@ -217,14 +275,14 @@ class Circuit:
         if not isinstance(generator, dict) or not generator:
             raise InputTypeError(f"Circuit.{where}: generator must be a non-empty dict {{pauli word: coefficient}}")
         qubits = tuple(range(self.n_qubits)) if qubits is None else qubits
-        qs = self._qubits(where, qubits, len(qubits))
+        qs = self._qubits(where, qubits, None)
         terms = []
         for word, coeff in generator.items():
             if not isinstance(word, str) or len(word) != len(qs) or set(word.upper()) - set("IXYZ"):
                 raise InputValueError(f"Circuit.{where}: Pauli word {word!r} must use 'IXYZ' and have one letter "
                                       f"per qubit of {qs}")
-            value = sp.sympify(coeff)
-            if value.has(sp.Float) or value.free_symbols or not value.is_real:
+            value = _checks.exact_number(f"Circuit.{where}", f"coefficient of {word}", coeff)
+            if not value.is_real:
                 raise InputValueError(f"Circuit.{where}: coefficient {coeff!r} of {word} must be an exact real number")
             terms.append((word.upper(), value))
         words = [w for w, _ in terms]
@@ -240,7 +298,7 @@ class Circuit:
         if matrix is None and qubits is None:
             return self._exact_unitary()
         qubits = tuple(range(self.n_qubits)) if qubits is None else qubits
-        qs = self._qubits("unitary", qubits, len(qubits))
+        qs = self._qubits("unitary", qubits, None)
         m = _checks.unitary("Circuit.unitary", "matrix", matrix, dim=2 ** len(qs))
         return self._add(Gate("unitary", qs, None, matrix=m))
 
@@ -309,12 +367,11 @@ class Circuit:
         return state.reshape(d, d)
 
     def _values(self, where: str, values) -> np.ndarray:
-        arr = np.asarray(values, dtype=float).reshape(-1)
+        arr = _checks.real_array(f"Circuit.{where}", "values", values, max_ndim=1)
+        arr = arr.reshape(-1)
         if arr.size != len(self._parameters):
             raise InputValueError(f"Circuit.{where}: expected {len(self._parameters)} parameter values "
                                   f"for {self.parameters}, got {arr.size}")
-        if not np.all(np.isfinite(arr)):
-            raise InputValueError(f"Circuit.{where}: parameter values must be finite (got NaN or inf)")
         return arr
 
     def to_sim_ops(self) -> list[tuple]:
@@ -345,6 +402,10 @@ class Circuit:
             else:
                 out.append((gate.name, gate.qubits, angle, None))
         return out
+
+
+def _lcm(a: int, b: int) -> int:
+    return a * b // gcd(a, b)
 
 
 def _apply(state: np.ndarray, matrix: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:

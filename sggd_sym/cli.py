@@ -11,13 +11,18 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import sympy as sp
 
 from . import experiments, groups, ops
+from .exceptions import SggdError
 
 def _swap_group(n: int):
     """``{I, SWAP}`` on two qubits; all qubit permutations on more."""
@@ -33,8 +38,38 @@ GROUPS = {
 }
 
 
+#: Bounds of the command-line arguments, checked before any work (no argument makes the CLI hang).
+MAX_LAYERS = 100
+MAX_SEEDS = 100_000
+MAX_WORKERS = 256
+
+
+class _UsageError(Exception):
+    """A command-line usage error (argparse's message), printed as one line with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line instead of argparse's usage block
+        raise _UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _bounded_int(name: str, low: int, high: int):
+    def convert(text: str) -> int:
+        if not isinstance(text, str) or not re.fullmatch(r"[+-]?\d{1,12}", text.strip()):
+            raise argparse.ArgumentTypeError(f"{name} expects an integer between {low} and {high}, got {text[:40]!r}")
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+    convert.__name__ = name
+    return convert
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sggd-sym", description=__doc__.splitlines()[0])
+    from .circuit_json import MAX_QUBITS
+
+    parser = _Parser(prog="sggd-sym", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also: SGGD_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     derive = sub.add_parser("derive", help="derive the twirled observable, residual and penalty of a model")
@@ -43,8 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     derive.add_argument("--circuit", type=Path, default=None,
                         help="a circuit file: .json (sggd_sym format, may include group and observable) or "
                         ".qasm (OpenQASM 2/3, needs the qiskit extra)")
-    derive.add_argument("--qubits", type=int, default=2)
-    derive.add_argument("--layers", type=int, default=2)
+    derive.add_argument("--qubits", type=_bounded_int("--qubits", 1, MAX_QUBITS), default=2,
+                        help=f"qubits of the hea model (1..{MAX_QUBITS})")
+    derive.add_argument("--layers", type=_bounded_int("--layers", 0, MAX_LAYERS), default=2,
+                        help=f"layers of the hea model (0..{MAX_LAYERS})")
     derive.add_argument("--observable", default=None, help="Pauli sum such as 'Z0' or 'Z0 + 1/2 X0 X1' "
                         "(default: SWAP for werner, the file's observable or Z0 otherwise)")
     derive.add_argument("--group", choices=sorted(GROUPS), default=None,
@@ -58,13 +95,14 @@ def _parser() -> argparse.ArgumentParser:
 
     reproduce = sub.add_parser("reproduce", help="reproduce the paper's experiments")
     reproduce.add_argument("experiment", nargs="?", default="all", choices=list(experiments.NAMES) + ["all"])
-    reproduce.add_argument("--seeds", type=int, default=None, help="number of seeds (default: each experiment's)")
+    reproduce.add_argument("--seeds", type=_bounded_int("--seeds", 1, MAX_SEEDS), default=None,
+                           help="number of seeds (default: each experiment's)")
     reproduce.add_argument("--json", action="store_true", help="print one JSON object with the reported figures")
     reproduce.add_argument("--out", type=Path, default=Path("sggd_results"), help="folder for figures")
     reproduce.add_argument("--no-progress", action="store_true", help="hide progress bars")
     reproduce.add_argument("--scheduler", default=None, metavar="ADDRESS",
                            help="run sweeps on a Dask distributed cluster (e.g. tcp://host:8786); needs sggd_sym[dask]")
-    reproduce.add_argument("--workers", type=int, default=None,
+    reproduce.add_argument("--workers", type=_bounded_int("--workers", 1, MAX_WORKERS), default=None,
                            help="local worker processes for sweeps (default: the number of CPUs)")
 
     prove = sub.add_parser("prove", help="run the exact proofs in proofs/ (one line per claim)")
@@ -73,32 +111,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _derive(args) -> int:
-    from .exceptions import SggdError
-
-    try:
-        return _derive_checked(args)
-    except (SggdError, ImportError) as err:
-        print(f"sggd-sym derive: {err}", file=sys.stderr)
-        return 2
-
-
-def _derive_checked(args) -> int:
     circuit, observable, group = _derive_problem(args)
     fmt = "json" if args.json else "latex" if args.latex else "text"
-    cache = key = None
+    cache = None
     if not args.no_cache:
-        from .cache import DerivationCache, problem_key
+        from .cache import DerivationCache
 
         cache = DerivationCache(args.cache_dir)
-        key = problem_key(circuit, observable, group)
-        text = cache.rendered(key, fmt)
-        if text is not None:
-            print(text)
-            return 0
-    text = _render(circuit, observable, group, fmt, cache, key)
-    if cache is not None:
-        cache.store_rendered(key, fmt, text)
-    print(text)
+    # the printed text is always rendered from a derivation: fresh, or a cache entry that passed its checks
+    print(_render(circuit, observable, group, fmt, cache))
     return 0
 
 
@@ -109,15 +130,17 @@ def _derive_problem(args):
 
     if (args.model is None) == (args.circuit is None):
         raise InputValueError("give either a model (werner, hea) or --circuit FILE, not both or neither")
+    from .circuit_json import observable_from_text, read_problem
+
     if args.model == "werner":
         circuit = sg.circuits.werner_ansatz()
-        observable = sg.ops.SWAP if args.observable is None else sg.ops.pauli_sum(args.observable, 2)
+        observable = sg.ops.SWAP if args.observable is None else observable_from_text(args.observable, 2,
+                                                                                       "--observable")
         return circuit, observable, GROUPS[args.group or "collective"](2)
     if args.model == "hea":
+        observable = observable_from_text(args.observable or "Z0", args.qubits, "--observable")
         circuit = sg.circuits.hardware_efficient(args.qubits, args.layers)
-        observable = sg.ops.pauli_sum(args.observable or "Z0", args.qubits)
         return circuit, observable, GROUPS[args.group or "swap"](args.qubits)
-    from .circuit_json import observable_from_text, read_problem
 
     problem = read_problem(args.circuit)
     n = problem.circuit.n_qubits
@@ -132,11 +155,11 @@ def _derive_problem(args):
     return problem.circuit, observable, group
 
 
-def _render(circuit, observable, group, fmt: str, cache=None, key=None) -> str:
+def _render(circuit, observable, group, fmt: str, cache=None) -> str:
     import sggd_sym as sg
 
     if cache is not None:
-        twirled = cache.twirled_observable(circuit, observable, group, key=key)
+        twirled = cache.twirled_observable(circuit, observable, group)
     else:
         twirled = sg.twirled_observable(circuit, observable, group)
     penalty = sg.penalties.penalty_from(twirled)
@@ -157,28 +180,79 @@ def _render(circuit, observable, group, fmt: str, cache=None, key=None) -> str:
 
 
 def _reproduce(args) -> int:
+    from .exceptions import InputValueError
+
     names = experiments.available() if args.experiment == "all" else [args.experiment]
     if args.experiment != "all" and args.experiment not in experiments.available():
-        print(f"sggd-sym reproduce: experiment {args.experiment!r} is not implemented yet; available: "
-              f"{', '.join(experiments.available()) or '(none)'}", file=sys.stderr)
-        return 2
-    if args.seeds is not None and args.seeds < 1:
-        print("sggd-sym reproduce: --seeds must be >= 1", file=sys.stderr)
-        return 2
+        raise InputValueError(f"reproduce: experiment {args.experiment!r} is not implemented yet; available: "
+                              f"{', '.join(experiments.available()) or '(none)'}")
+    _check_writable(args.out)  # before a long run, not after it
     results = {}
-    for name in names:
-        module = experiments.load(name)
-        progress = not args.no_progress and not args.json and sys.stderr.isatty()
-        options = {"scheduler": args.scheduler, "workers": args.workers}
-        accepted = inspect.signature(module.run).parameters
-        extra = {k: v for k, v in options.items() if v is not None and k in accepted}
-        result = module.run(seeds=args.seeds, outdir=args.out / name, progress=progress, **extra)
-        results[name] = result
-        if not args.json:
-            print(module.format_report(result))
-    if args.json:
-        print(json.dumps(results[names[0]] if len(names) == 1 else {"experiments": list(results.values())}))
+    staged: list[tuple[Path, Path]] = []
+    with tempfile.TemporaryDirectory(prefix="sggd_figures_") as staging:
+        for name in names:
+            module = experiments.load(name)
+            progress = not args.no_progress and not args.json and sys.stderr.isatty()
+            options = {"scheduler": args.scheduler, "workers": args.workers}
+            accepted = inspect.signature(module.run).parameters
+            extra = {k: v for k, v in options.items() if v is not None and k in accepted}
+            # figures go to a private staging folder first and are moved to --out after the results are printed
+            stage = Path(staging) / name
+            result = module.run(seeds=args.seeds, outdir=stage, progress=progress, **extra)
+            final = args.out / name
+            if isinstance(result.get("figures"), list):
+                result["figures"] = [str(final / Path(f).relative_to(stage)) if _inside(Path(f), stage) else f
+                                     for f in result["figures"]]
+            staged.append((stage, final))
+            results[name] = result
+            if not args.json:
+                print(module.format_report(result), flush=True)
+        if args.json:
+            print(json.dumps(results[names[0]] if len(names) == 1 else {"experiments": list(results.values())}),
+                  flush=True)
+        for stage, final in staged:
+            _move_figures(stage, final)
     return 0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _check_writable(folder: Path) -> None:
+    """Create ``folder`` and write a probe file in it, or raise :class:`InputValueError` (one line)."""
+    from .exceptions import InputValueError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".sggd_write_test_", delete=True)
+        probe.write(b"ok")
+        probe.close()
+    except OSError as err:
+        raise InputValueError(f"reproduce: --out {folder} is not a writable folder ({err.strerror or err}); "
+                              "choose another folder with --out DIR") from None
+
+
+def _move_figures(stage: Path, final: Path) -> None:
+    from .exceptions import InputValueError
+
+    if not stage.is_dir():
+        return
+    try:
+        final.mkdir(parents=True, exist_ok=True)
+        for item in sorted(stage.rglob("*")):
+            target = final / item.relative_to(stage)
+            if item.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                shutil.copyfile(item, target)
+    except OSError as err:
+        raise InputValueError(f"reproduce: the results above are complete, but the figures could not be written "
+                              f"to {final} ({err.strerror or err})") from None
 
 
 def proofs_directory() -> Path:
@@ -207,9 +281,58 @@ def _prove(args) -> int:
     return 1 if failed else 0
 
 
+_INPUT_ERRORS = (ValueError, TypeError, OSError, ImportError, RecursionError, UnicodeError, LookupError)
+
+
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
-    return {"derive": _derive, "reproduce": _reproduce, "prove": _prove}[args.command](args)
+    """Entry point: one line on stderr and exit status 2 for bad input, never a traceback (``--debug`` or
+    ``SGGD_DEBUG=1`` shows it)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv or os.environ.get("SGGD_DEBUG", "") not in ("", "0")
+    argv = [a for a in argv if a != "--debug"]
+    try:
+        args = _parser().parse_args(argv)
+        return {"derive": _derive, "reproduce": _reproduce, "prove": _prove}[args.command](args)
+    except _UsageError as err:
+        print(_one_line(str(err)), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sggd-sym: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        if debug:
+            raise
+        print("sggd-sym: ran out of memory; try a smaller problem", file=sys.stderr)
+        return 2
+    except SystemExit:
+        raise
+    except Exception as err:  # noqa: BLE001 - the one top-level handler
+        if debug:
+            raise
+        command = args.command if "args" in locals() else ""
+        prefix = f"sggd-sym {command}".strip()
+        if isinstance(err, _INPUT_ERRORS) or isinstance(err, SggdError):
+            print(_one_line(f"{prefix}: {_describe(err)}"), file=sys.stderr)
+            return 2
+        print(_one_line(f"{prefix}: internal error {type(err).__name__}: {err} (rerun with --debug or "
+                        "SGGD_DEBUG=1 for the traceback, and please report it)"), file=sys.stderr)
+        return 1
+
+
+def _describe(err: BaseException) -> str:
+    if isinstance(err, SggdError):
+        return str(err)
+    if isinstance(err, OSError):
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        return f"cannot use{where}: {err.strerror or err}"
+    if isinstance(err, RecursionError):
+        return "the input is nested too deeply to process"
+    return f"{type(err).__name__}: {err}"
+
+
+def _one_line(text: str, limit: int = 2000) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[:limit] + "…"
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from .exceptions import InputValueError
+from . import _checks
+from .exceptions import InputTypeError, InputValueError
 
 __all__ = ["lambdify_checked", "DerivedFunction"]
 
@@ -69,15 +70,14 @@ class DerivedFunction:
         """LaTeX of :attr:`expr`."""
         return sp.latex(self.expr)
 
-    def _batch(self, values) -> tuple[np.ndarray, bool]:
-        arr = np.asarray(values, dtype=float)
+    def _batch(self, values, method: str = "__call__") -> tuple[np.ndarray, bool]:
+        where = f"{self.name}.{method}"
+        arr = _checks.real_array(where, "values (the parameter values)", values, max_ndim=2)
         single = arr.ndim <= 1
         arr = arr.reshape(1, -1) if single else arr
         if arr.shape[-1] != len(self.parameters):
-            raise InputValueError(f"{self.name}: expected {len(self.parameters)} parameter values "
+            raise InputValueError(f"{where}: expected {len(self.parameters)} parameter values "
                                   f"{self.parameters}, got {arr.shape[-1]}")
-        if not np.all(np.isfinite(arr)):
-            raise InputValueError(f"{self.name}: parameter values must be finite (got NaN or inf)")
         return arr, single
 
     def __call__(self, values):
@@ -87,19 +87,35 @@ class DerivedFunction:
 
     def gradient(self, values) -> np.ndarray:
         """``∇_θ`` of the function: shape ``(p,)``, or ``(B, p)`` for a batch."""
-        arr, single = self._batch(values)
+        arr, single = self._batch(values, "gradient")
         _, grad = self._evaluate(arr)
         return grad[0] if single else grad
 
     def value_and_gradient(self, values):
         """Both at once (one pass): ``(float, (p,))`` or ``((B,), (B, p))``."""
-        arr, single = self._batch(values)
+        arr, single = self._batch(values, "value_and_gradient")
         value, grad = self._evaluate(arr)
         return (float(value[0]), grad[0]) if single else (value, grad)
 
     def at(self, values: dict | Sequence) -> sp.Expr:
         """Exact value at exact parameter values (a dict or a sequence in parameter order)."""
-        subs = values if isinstance(values, dict) else dict(zip(self.parameters, values))
+        where = f"{self.name}.at"
+        if isinstance(values, dict):
+            unknown = [k for k in values if k not in self.parameters]
+            if unknown:
+                raise InputValueError(f"{where}: values names {unknown!r}, which are not among the parameters "
+                                      f"{self.parameters}")
+            items = list(values.items())
+        elif isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise InputTypeError(f"{where}: values expected a dict {{parameter: exact value}} or a list in "
+                                 f"parameter order, got {type(values).__name__}")
+        else:
+            values = list(values)
+            if len(values) != len(self.parameters):
+                raise InputValueError(f"{where}: expected {len(self.parameters)} values for {self.parameters}, "
+                                      f"got {len(values)}")
+            items = list(zip(self.parameters, values))
+        subs = {k: _checks.exact_number(where, f"values[{k}]", v, symbols=True) for k, v in items}
         return sp.simplify(self.expr.subs(subs))
 
     def __add__(self, other: "DerivedFunction") -> "DerivedFunction":
@@ -121,11 +137,17 @@ class DerivedFunction:
 
     def scaled(self, factor) -> "DerivedFunction":
         """``factor · self`` (``factor`` an exact or float number)."""
-        f = float(factor)
+        if isinstance(factor, (float, np.floating)) and np.isfinite(factor):
+            exact = sp.nsimplify(factor)
+        else:
+            exact = _checks.exact_number(f"{self.name}.scaled", "factor", factor)
+            if not exact.is_real:
+                raise InputValueError(f"{self.name}.scaled: factor must be real, got {exact}")
+        f = float(exact)
 
         def evaluate(theta):
             v, g = self._evaluate(theta)
             return f * v, f * g
 
-        return DerivedFunction(self.parameters, evaluate, lambda: sp.nsimplify(factor) * self.expr,
+        return DerivedFunction(self.parameters, evaluate, lambda: exact * self.expr,
                                name=f"{factor}*{self.name}", unused_parameters=self.unused_parameters)

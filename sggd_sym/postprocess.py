@@ -43,7 +43,7 @@ from sympy.polys.rings import PolyElement
 
 from . import _checks, ops
 from .circuits import Circuit
-from .exceptions import InputTypeError, InputValueError
+from .exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from .groups import FiniteGroup, SymmetryGroup
 from .heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
 from .numeric import DerivedFunction, lambdify_checked
@@ -58,6 +58,15 @@ __all__ = [
 ]
 
 _SURROGATE = "use a smooth surrogate such as tanh(beta*t) for sign(t), or sqrt(t**2 + eps) for Abs(t)"
+
+#: Largest Taylor order of :func:`taylor_coefficients` (and of the post-processing penalties).
+MAX_TAYLOR_ORDER = 32
+#: Budget of the k-copy derivation (Eq. 13): multisets of Pauli blocks × k! arrangements, estimated before work.
+COPY_WORK_BUDGET = 10_000_000
+#: Largest number of qubits of a dense k-copy matrix (taylor_operator, copy permutations, Lie-group copies).
+MAX_COPY_QUBITS = 10
+#: Largest number of copies whose k! permutations are enumerated (symmetrize, copy_permutations).
+MAX_PERMUTED_COPIES = 8
 
 
 # -- Eq. 12: Taylor coefficients ------------------------------------------------------------------
@@ -77,9 +86,10 @@ def taylor_coefficients(h, t, order, t0=0) -> list[sp.Expr]:
     """
     where = "taylor_coefficients"
     h, t = _check_function(where, h, t)
-    order = _checks.integer(where, "order", order, minimum=1)
+    order = _checks.integer(where, "order", order, minimum=1, maximum=MAX_TAYLOR_ORDER)
     t0 = _check_point(where, t0)
     local = _localize(h, t, t0)
+    _check_essential(h, local, t, t0)
     u = sp.Dummy("u")
     shifted = local.subs(t, t0 + u)
     try:
@@ -108,18 +118,45 @@ def _check_function(where: str, h, t) -> tuple[sp.Expr, sp.Symbol]:
     if isinstance(h, numbers.Integral) and not isinstance(h, bool):
         h = sp.Integer(h)
     if not isinstance(h, sp.Expr):
+        hint = "; text is never evaluated as code, build h with sympy" if isinstance(h, (str, bytes)) else ""
         raise InputTypeError(f"{where}: h expected a sympy expression in {t} (e.g. sympy.tanh(2*{t})), "
-                             f"got {type(h).__name__}")
+                             f"got {type(h).__name__}{hint}")
     if h.has(sp.Float):
         raise InputValueError(f"{where}: h = {h} contains floats; use exact numbers (sympy.Rational)")
-    return h, t
+    return _checks.exact_expr(where, "h", h), t
+
+
+def _check_essential(h, local: sp.Expr, t: sp.Symbol, t0: sp.Expr) -> None:
+    """Refuse an essential singularity at ``t₀`` such as ``exp(−1/t²)``: its series is identically zero (or
+    does not exist) although ``h`` is not analytic there.  A function (or a power with a variable exponent) is
+    singular at ``t₀`` when its argument tends to infinity there; removable cases such as ``sin(t)/t`` pass."""
+    for node in sp.preorder_traversal(local):
+        if isinstance(node, sp.Pow) and node.exp.has(t):
+            arguments = [node.exp * sp.log(node.base)]
+        elif isinstance(node, sp.Function) and node.has(t):
+            arguments = [a for a in node.args if a.has(t)]
+        else:
+            continue
+        for arg in arguments:
+            value = arg.subs(t, t0)
+            if value.is_finite and not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                continue
+            try:
+                limit = sp.limit(arg, t, t0, "+-")
+            except (ValueError, NotImplementedError, TypeError, sp.PoleError):
+                limit = sp.nan
+            if limit.is_finite is not True or limit.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                raise _not_analytic(h, t0, f"{node} has an essential singularity there: {arg} is unbounded "
+                                           "as t -> t0, so its Taylor series does not represent it")
 
 
 def _check_point(where: str, t0) -> sp.Expr:
-    if isinstance(t0, (bool, float, complex, str)) or not isinstance(t0, (numbers.Number, sp.Expr)):
+    if isinstance(t0, (bool, float, complex, str, bytes)) or not isinstance(t0, (numbers.Number, sp.Expr)):
         raise InputValueError(f"{where}: t0 expected an exact real number (int, sympy.Rational, sympy.pi, …), "
                               f"got {t0!r}")
-    t0 = sp.sympify(t0)
+    if isinstance(t0, sp.Expr) and t0.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise InputValueError(f"{where}: t0 expected an exact finite real number, got {t0}")
+    t0 = _checks.exact_number(where, "t0", t0, symbols=True)
     if t0.free_symbols or t0.has(sp.Float) or not t0.is_real or not t0.is_finite:
         raise InputValueError(f"{where}: t0 expected an exact finite real number, got {t0}")
     return t0
@@ -190,8 +227,14 @@ def _localize(h: sp.Expr, t: sp.Symbol, t0: sp.Expr) -> sp.Expr:
 
 def power_coefficients(coefficients, t0=0) -> list[sp.Expr]:
     """``b_i`` with ``Σ_j c_j (t − t₀)^j = Σ_i b_i t^i``: ``b_i = Σ_{j≥i} c_j C(j, i) (−t₀)^{j−i}``."""
-    c = [sp.sympify(x) for x in coefficients]
-    t0 = sp.sympify(t0)
+    where = "power_coefficients"
+    if isinstance(coefficients, (str, bytes)) or not hasattr(coefficients, "__iter__"):
+        raise InputTypeError(f"{where}: coefficients expected a list [c_0, …, c_k] of exact numbers, got "
+                             f"{type(coefficients).__name__}; text is never evaluated as code")
+    c = [_checks.exact_number(where, f"coefficients[{j}]", x, symbols=True) for j, x in enumerate(coefficients)]
+    if len(c) > MAX_TAYLOR_ORDER + 1:
+        raise InputValueError(f"{where}: coefficients has {len(c)} entries, more than order {MAX_TAYLOR_ORDER} + 1")
+    t0 = _checks.exact_number(where, "t0", t0, symbols=True)
     return [sp.expand(sum(c[j] * sp.binomial(j, i) * (-t0) ** (j - i) for j in range(i, len(c))))
             for i in range(len(c))]
 
@@ -208,12 +251,13 @@ def taylor_operator(O_tilde, coefficients, t0=0) -> sp.ImmutableMatrix:
     where = "taylor_operator"
     o = _checks.exact_matrix(where, "O_tilde", O_tilde)
     real = {s: sp.Dummy(s.name, real=True) for s in o.free_symbols}  # parameters are real angles
-    _checks.hermitian(where, "O_tilde", o.subs(real))
+    _checks.hermitian(where, "O_tilde", o.subs(real), symbols=True)
     _checks.qubit_count(where, "O_tilde", o.rows)
     coeffs = _check_coefficients(where, coefficients)
     t0 = _check_point(where, t0)
     k = len(coeffs) - 1
     d = o.rows
+    _dense_copies(where, (d.bit_length() - 1) * k)
     shifted = sp.Matrix(o) - t0 * sp.eye(d)
     total = sp.zeros(d**k, d**k)
     for j, c in enumerate(coeffs):
@@ -224,17 +268,28 @@ def taylor_operator(O_tilde, coefficients, t0=0) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix(total.applyfunc(sp.expand))
 
 
+def _dense_copies(where: str, qubits: int) -> None:
+    if qubits > MAX_COPY_QUBITS:
+        raise DerivationBudgetError(f"{where}: the k-copy matrix would act on {qubits} qubits (a dense "
+                                    f"2**{qubits} matrix), more than the limit of {MAX_COPY_QUBITS}; use fewer "
+                                    "copies (a lower Taylor order) or sggd_sym.postprocess.penalty, which works "
+                                    "in Pauli coordinates")
+
+
 def _check_coefficients(where: str, coefficients) -> list[sp.Expr]:
     if isinstance(coefficients, (str, bytes)) or not hasattr(coefficients, "__iter__"):
         raise InputTypeError(f"{where}: coefficients expected a list [c_0, …, c_k], got {type(coefficients).__name__}")
     coeffs = []
     for j, c in enumerate(coefficients):
-        if isinstance(c, (bool, float, complex)) or not isinstance(c, (numbers.Number, sp.Expr)):
-            raise InputValueError(f"{where}: coefficients[{j}] = {c!r} must be an exact number or expression")
-        c = sp.sympify(c)
-        if c.has(sp.Float):
+        if j > MAX_TAYLOR_ORDER:
+            raise InputValueError(f"{where}: coefficients has more than {MAX_TAYLOR_ORDER + 1} entries "
+                                  f"(Taylor order at most {MAX_TAYLOR_ORDER})")
+        if isinstance(c, (bool, float, complex, str, bytes)) or not isinstance(c, (numbers.Number, sp.Expr)):
+            raise InputValueError(f"{where}: coefficients[{j}] = {c!r} must be an exact number or expression "
+                                  "(text is never evaluated)")
+        if isinstance(c, sp.Expr) and c.has(sp.Float):
             raise InputValueError(f"{where}: coefficients[{j}] = {c} contains floats; use exact numbers")
-        coeffs.append(c)
+        coeffs.append(_checks.exact_number(where, f"coefficients[{j}]", c, symbols=True))
     if len(coeffs) < 2:
         raise InputValueError(f"{where}: coefficients needs at least [c_0, c_1] (Taylor order k >= 1), "
                               f"got {len(coeffs)} entries")
@@ -247,6 +302,9 @@ def copy_permutation(perm, copies, n_qubits) -> sp.ImmutableMatrix:
     where = "copy_permutation"
     k = _checks.integer(where, "copies", copies, minimum=1)
     n = _checks.integer(where, "n_qubits", n_qubits, minimum=1)
+    _dense_copies(where, k * n)
+    if isinstance(perm, (str, bytes)) or not hasattr(perm, "__iter__"):
+        raise InputTypeError(f"{where}: perm expected a sequence of copy indices, got {type(perm).__name__}")
     perm = tuple(perm)
     if sorted(perm) != list(range(k)):
         raise InputValueError(f"{where}: perm expected a rearrangement of 0..{k - 1}, got {perm}")
@@ -255,7 +313,8 @@ def copy_permutation(perm, copies, n_qubits) -> sp.ImmutableMatrix:
 
 def copy_permutations(copies, n_qubits) -> list[sp.ImmutableMatrix]:
     """All ``k!`` copy-permutation operators ``W_π`` (``π`` in ``itertools.permutations`` order)."""
-    k = _checks.integer("copy_permutations", "copies", copies, minimum=1)
+    k = _checks.integer("copy_permutations", "copies", copies, minimum=1, maximum=MAX_PERMUTED_COPIES)
+    _dense_copies("copy_permutations", k * _checks.integer("copy_permutations", "n_qubits", n_qubits, minimum=1))
     return [copy_permutation(p, k, n_qubits) for p in permutations(range(k))]
 
 
@@ -272,7 +331,7 @@ def symmetrize(M, copies) -> sp.ImmutableMatrix:
     where = "symmetrize"
     m = _checks.exact_matrix(where, "M", M)
     total_qubits = _checks.qubit_count(where, "M", m.rows)
-    k = _checks.integer(where, "copies", copies, minimum=1)
+    k = _checks.integer(where, "copies", copies, minimum=1, maximum=MAX_PERMUTED_COPIES)
     if total_qubits % k:
         raise InputValueError(f"{where}: M acts on {total_qubits} qubits, which is not a multiple of copies={k}")
     n = total_qubits // k
@@ -409,11 +468,16 @@ def modified_constraint(circuit: Circuit, observable, group: SymmetryGroup, h, t
         _checks.fail(where, f"group acts on {group.n_qubits} qubit(s) but the circuit has {circuit.n_qubits}; "
                      f"build the group for {circuit.n_qubits} qubits")
     coefficients = taylor_coefficients(h, t, order, t0)
-    t0 = sp.sympify(t0)
+    t0 = _check_point(where, t0)
     power = power_coefficients(coefficients, t0)
     k = len(coefficients) - 1
+    if not isinstance(group, FiniteGroup):
+        _dense_copies(f"{where} (copies of a Lie group)", k * group.n_qubits)
+    # a cheap upper estimate before any k-copy work: at most 4**n Pauli words in Õ
+    _copy_work(where, 4 ** circuit.n_qubits, k, budget, estimate=True)
     twirl = _CopyTwirl(group, k)
     heis = heisenberg_observable(circuit, observable, extra_constants=twirl.constants(), budget=budget)
+    _copy_work(where, len(heis.terms), k, budget)
     trig = heis.trig
     symmetric: list[dict[Blocks, PolyElement]] = [{("I" * circuit.n_qubits,) * k: trig.ring.one}]
     residual: list[dict[Blocks, PolyElement]] = [{}]
@@ -424,6 +488,21 @@ def modified_constraint(circuit: Circuit, observable, group: SymmetryGroup, h, t
         residual.append(twirl.residual(s_i, trig))
         check_budget(where, residual[-1].values(), budget)
     return ModifiedConstraint(heis, group, coefficients, t0, power, symmetric, residual)
+
+
+def _copy_work(where: str, words: int, k: int, budget, *, estimate: bool = False) -> None:
+    """Raise :class:`DerivationBudgetError` when ``C(words + k − 1, k)`` multisets × ``k!`` arrangements (the
+    work of Eq. 13 in Pauli coordinates) exceed :data:`COPY_WORK_BUDGET` (``budget=None`` lifts it)."""
+    if budget is None:
+        return
+    from math import comb
+
+    work = comb(words + k - 1, k) * factorial(k)
+    if work > COPY_WORK_BUDGET and (not estimate or words <= 4):
+        raise DerivationBudgetError(
+            f"{where}: order {k} on {'up to ' if estimate else ''}{words} Pauli words needs about {work:.3g} "
+            f"k-copy arrangements, over the budget of {COPY_WORK_BUDGET:.3g}; use a lower Taylor order "
+            "(order=2 or 3 is usual) or pass budget=None to lift the limit")
 
 
 def _symmetric_power(heis: HeisenbergObservable, i: int, k: int) -> dict[Blocks, PolyElement]:

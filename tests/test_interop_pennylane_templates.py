@@ -150,6 +150,9 @@ def test_qnode_measurement_and_wires():
     model = load_pennylane(labelled, 0.2)                      # device wires give the order
     assert model.circuit.n_qubits == 2 and model.circuit.gates[0].qubits == (1,)
     assert model.observable == sg.ops.pauli("XZ")
+    relabelled = interop.load(labelled, 0.2, observable=qml.Z("b") + qml.X("a"))  # observable on the same wires
+    assert relabelled.observable == sg.ops.pauli("IZ") + sg.ops.pauli("XI")
+    assert relabelled.wires == ("a", "b")
 
     @qml.qnode(DEV)
     def probs(x):

@@ -254,13 +254,14 @@ def load(model, *args, observable=None, tolerance: float | None = None, **kwargs
         circuit = qiskit_impl(model)
         imported = ImportedModel(circuit, None, (("parameters", (len(circuit.parameters),)),), "qiskit",
                                  "a Qiskit circuit carries no observable; pass observable=...",
-                                 lambda values: parameter_values(circuit.parameters, values, "ImportedModel.values"))
+                                 _flatten=lambda values: parameter_values(circuit.parameters, values,
+                                                                          "ImportedModel.values"))
     else:
         from .pennylane import load_pennylane
 
         imported = load_pennylane(model, *args, tolerance=tolerance, **kwargs)
     if observable is not None:
-        wires = kwargs.get("wires")
+        wires = list(imported.wires) or None
         matrix = globals()["observable"](observable, imported.circuit.n_qubits, wires=wires, tolerance=tolerance,
                                          where="load")
         imported = replace(imported, observable_matrix=matrix)

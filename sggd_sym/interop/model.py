@@ -31,6 +31,7 @@ class ImportedModel:
     layout : ``((argument, shape), …)`` — for PennyLane the trainable arguments (positions or keyword names)
         and their shapes; for Qiskit ``(("parameters", (p,)),)``.
     source : ``"qiskit"`` or ``"pennylane"``.
+    wires : for PennyLane, the wire labels in qubit order (qubit ``k`` is ``wires[k]``).
     """
 
     circuit: Circuit
@@ -38,6 +39,7 @@ class ImportedModel:
     layout: tuple = ()
     source: str = ""
     observable_problem: str = field(default="no observable was given", repr=False)
+    wires: tuple = ()
     _flatten: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -65,7 +67,7 @@ class ImportedModel:
             return self.observable
         from . import observable as convert
 
-        return convert(observable, self.circuit.n_qubits, where=where)
+        return convert(observable, self.circuit.n_qubits, wires=list(self.wires) or None, where=where)
 
     def twirled_observable(self, group, observable=None):
         """:func:`sggd_sym.twirled_observable` of the imported circuit (observable: the model's, or given)."""

@@ -311,7 +311,7 @@ def _build(qml, record, base, wires, require_range, names, tolerance, layout, fl
             k += 1
         _append(circuit, op, [order[w] for w in op.wires], angles, where)
     observable, problem = _measured_observable(qml, tape, order, tolerance)
-    return ImportedModel(circuit, observable, layout, "pennylane", problem, flatten)
+    return ImportedModel(circuit, observable, layout, "pennylane", problem, wires=tuple(order), _flatten=flatten)
 
 
 def _measured_observable(qml, tape, order, tolerance):

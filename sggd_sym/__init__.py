@@ -18,13 +18,14 @@ from .exceptions import (DerivationBudgetError, GroupTooLargeError, InputTypeErr
                          SggdError)
 from .heisenberg import heisenberg_observable
 from .numeric import DerivedFunction
+from .pauli_sum import PauliSum
 from .penalties import penalty
 from .twirling import constraint_residual, twirl, twirled_observable
 
 __all__ = [
     "Circuit", "circuits", "datasets", "groups", "ops", "penalties", "postprocess", "sweeps", "twirling",
     "twirl", "twirled_observable", "constraint_residual", "penalty", "heisenberg_observable",
-    "DerivedFunction",
+    "DerivedFunction", "PauliSum",
     "SggdError", "InputValueError", "InputTypeError", "GroupTooLargeError", "DerivationBudgetError",
 ]
 

@@ -21,13 +21,14 @@ from functools import cached_property, lru_cache
 import sympy as sp
 from sympy.polys.rings import PolyElement
 
-from . import _checks, ops
+from . import ops
 from .circuits import Circuit, Gate
 from .exceptions import InputTypeError
+from .pauli_sum import PauliSum, as_pauli_sum, pauli_word_matrix
 from .paulis import multiply_words, pauli_words, words_commute
 from .trig import TrigRing, base_frequencies, check_budget, exact_domain, linear_angle
 
-__all__ = ["HeisenbergObservable", "heisenberg_observable", "exact_unitary", "DEFAULT_BUDGET"]
+__all__ = ["HeisenbergObservable", "heisenberg_observable", "exact_unitary", "terms_matrix", "DEFAULT_BUDGET"]
 
 #: Default limit on the total number of polynomial terms of one derivation.
 DEFAULT_BUDGET = 2_000_000
@@ -38,7 +39,7 @@ class HeisenbergObservable:
     """``Õ(θ) = Σ_P a_P(θ) P`` with exact trig-polynomial coefficients ``terms[P] = a_P``."""
 
     circuit: Circuit
-    observable: sp.ImmutableMatrix
+    observable: PauliSum
     trig: TrigRing
     terms: dict[str, PolyElement]
 
@@ -55,12 +56,8 @@ class HeisenbergObservable:
         return self.trig.to_expr(self.terms.get(word, self.trig.ring.zero))
 
     def matrix(self) -> sp.ImmutableMatrix:
-        """``Õ(θ)`` as an exact SymPy matrix."""
-        d = 2**self.n_qubits
-        total = sp.zeros(d, d)
-        for word, poly in self.terms.items():
-            total += self.trig.to_expr(poly) * ops.pauli(word)
-        return sp.ImmutableMatrix(total)
+        """``Õ(θ)`` as an exact SymPy matrix (small registers)."""
+        return terms_matrix(self.terms, self.trig, self.n_qubits)
 
     @cached_property
     def unused_parameters(self) -> tuple[sp.Symbol, ...]:
@@ -113,13 +110,16 @@ def heisenberg_observable(circuit: Circuit, observable, *, extra_constants=(),
                           budget: int | None = DEFAULT_BUDGET) -> HeisenbergObservable:
     """Exact ``Õ(θ) = U(θ)† O U(θ)`` (Eq. 1) as Pauli coefficients in a :class:`TrigRing`.
 
-    ``observable`` must be an exact Hermitian matrix of the circuit's dimension.  ``budget`` bounds the
-    total number of polynomial terms (``DerivationBudgetError`` past it; ``None``: no bound).
+    ``observable`` is an exact Hermitian operator on the circuit's register: a
+    :class:`~sggd_sym.pauli_sum.PauliSum`, a dict of Pauli words, a word, or an explicit matrix
+    (decomposed from its nonzero entries).  ``budget`` bounds the total number of polynomial terms,
+    checked after every gate (``DerivationBudgetError`` past it; ``None``: no bound).
     """
     if not isinstance(circuit, Circuit):
         raise InputTypeError(f"heisenberg_observable: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
-    obs = _checks.hermitian("heisenberg_observable", "observable", observable, dim=circuit.dim)
-    obs_terms = ops.pauli_decompose(obs)
+    obs = as_pauli_sum("heisenberg_observable", "observable", observable, n_qubits=circuit.n_qubits,
+                       hermitian=True, numeric=True)
+    obs_terms = obs.to_dict()
     n = circuit.n_qubits
     params = circuit.parameters
     slope_lists = []
@@ -190,6 +190,15 @@ def exact_unitary(circuit: Circuit, *, budget: int | None = DEFAULT_BUDGET) -> s
         rows = _apply_gate(rows, local, gate.qubits, n, trig)
         check_budget("unitary", (q for row in rows for q in row), budget)
     return sp.ImmutableMatrix([[trig.to_expr(q) for q in row] for row in rows])
+
+
+def terms_matrix(terms: dict[str, PolyElement], trig: TrigRing, n: int) -> sp.ImmutableMatrix:
+    """``Σ_P a_P(θ) P`` as an exact SymPy matrix, from trig-polynomial Pauli coefficients."""
+    d = 2**n
+    total = sp.zeros(d, d)
+    for word, poly in terms.items():
+        total += trig.to_expr(poly) * pauli_word_matrix(word)
+    return sp.ImmutableMatrix(total)
 
 
 def _phase_angle(gate: Gate) -> sp.Expr:

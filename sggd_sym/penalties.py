@@ -44,7 +44,7 @@ def penalty(circuit: Circuit, observable, group: SymmetryGroup, *,
 def penalty_from(twirled: TwirledObservable) -> DerivedFunction:
     """The penalty of an already derived :class:`~sggd_sym.twirl.TwirledObservable`."""
     trig = twirled.trig
-    norm2_obs = sp.expand((twirled.heisenberg.observable ** 2).trace())
+    norm2_obs = twirled.heisenberg.observable.hs_norm2()  # Tr(O²) = ‖Õ‖², O Hermitian
     weights = np.array([1.0 / float(n) for n in twirled.norms])
     constant = float(norm2_obs)
     compiled = trig.compile(twirled.coordinates)

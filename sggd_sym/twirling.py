@@ -17,17 +17,18 @@ from functools import cached_property
 import sympy as sp
 from sympy.polys.rings import PolyElement
 
-from . import _checks, ops
+from . import _checks
 from .circuits import Circuit
 from .exceptions import InputTypeError
 from .groups import SymmetryGroup
-from .heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
+from .heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable, terms_matrix
 
 __all__ = ["twirl", "TwirledObservable", "twirled_observable", "constraint_residual"]
 
 
-def twirl(operator, group: SymmetryGroup) -> sp.ImmutableMatrix:
-    """Eq. 5: the exact twirl ``T_G[X]`` of an exact (possibly symbolic) matrix ``X``.
+def twirl(operator, group: SymmetryGroup):
+    """Eq. 5: the exact twirl ``T_G[X]`` of an exact (possibly symbolic) matrix ``X`` (a matrix), or of a
+    :class:`~sggd_sym.pauli_sum.PauliSum` (a PauliSum, with no matrix formed: any register size).
 
     >>> import sggd_sym as sg
     >>> sg.twirl(sg.ops.pauli("ZI"), sg.groups.finite([sg.ops.SWAP])) == (sg.ops.pauli("ZI") + sg.ops.pauli("IZ")) / 2
@@ -55,6 +56,15 @@ class TwirledObservable:
     group: SymmetryGroup
     coordinates: list[PolyElement]
     norms: list[sp.Expr]
+    basis: list[tuple[dict[str, sp.Expr], sp.Expr]] | None = None
+    """The basis elements ``({P: Tr(B_i P)}, ‖B_i‖²)`` the coordinates refer to (those meeting ``Õ``'s
+    words; the group's whole basis when ``None``)."""
+
+    def __post_init__(self):
+        if self.basis is None:
+            self.basis = list(self.group.pauli_coordinates)
+        if len(self.basis) != len(self.coordinates):
+            raise ValueError("TwirledObservable: one coordinate per basis element expected")
 
     @property
     def trig(self):
@@ -70,14 +80,14 @@ class TwirledObservable:
         trig = self.trig
         d = self.group.dim
         out: dict[str, PolyElement] = {}
-        for y, (coords, norm2) in zip(self.coordinates, self.group.pauli_coordinates):
+        for y, (coords, norm2) in zip(self.coordinates, self.basis):
             for word, value in coords.items():
                 out[word] = out.get(word, trig.ring.zero) + y * trig.constant(value / (norm2 * d))
         return {w: q for w, q in out.items() if q}
 
     def twirled_matrix(self) -> sp.ImmutableMatrix:
         """``T_G[Õ(θ)]`` as an exact matrix."""
-        return _matrix(self.twirled_terms, self.trig, self.group.dim)
+        return terms_matrix(self.twirled_terms, self.trig, self.group.n_qubits)
 
     def residual_terms(self) -> dict[str, PolyElement]:
         """Pauli coefficients of the constraint residual ``E = T_G[Õ] − Õ`` (Eq. 4)."""
@@ -93,14 +103,7 @@ class TwirledObservable:
 
     def residual_matrix(self) -> sp.ImmutableMatrix:
         """``E(θ) = T_G[Õ(θ)] − Õ(θ)`` as an exact matrix."""
-        return _matrix(self.residual_terms(), self.trig, self.group.dim)
-
-
-def _matrix(terms: dict[str, PolyElement], trig, dim: int) -> sp.ImmutableMatrix:
-    total = sp.zeros(dim, dim)
-    for word, poly in terms.items():
-        total += trig.to_expr(poly) * ops.pauli(word)
-    return sp.ImmutableMatrix(total)
+        return terms_matrix(self.residual_terms(), self.trig, self.group.n_qubits)
 
 
 def twirled_observable(circuit: Circuit, observable, group: SymmetryGroup, *,
@@ -112,9 +115,12 @@ def twirled_observable(circuit: Circuit, observable, group: SymmetryGroup, *,
     if group.dim != circuit.dim:
         _checks.fail("twirled_observable", f"group acts on {group.n_qubits} qubit(s) but the circuit has "
                      f"{circuit.n_qubits}; build the group for {circuit.n_qubits} qubits")
-    coords = group.pauli_coordinates
+    heis = heisenberg_observable(circuit, observable, budget=budget)
+    coords = group.commutant_coordinates(heis.terms.keys())
     constants = [v for c, _ in coords for v in c.values()] + [n for _, n in coords]
-    heis = heisenberg_observable(circuit, observable, extra_constants=constants, budget=budget)
+    if not _representable(heis.trig, constants):
+        # basis values outside the ring's domain (e.g. sqrt(2)): derive again over a domain holding them
+        heis = heisenberg_observable(circuit, observable, extra_constants=constants, budget=budget)
     trig = heis.trig
     ys = []
     for c, _ in coords:
@@ -123,7 +129,16 @@ def twirled_observable(circuit: Circuit, observable, group: SymmetryGroup, *,
             if word in heis.terms:
                 y += heis.terms[word] * trig.constant(value)
         ys.append(y)
-    return TwirledObservable(heis, group, ys, [n for _, n in coords])
+    return TwirledObservable(heis, group, ys, [n for _, n in coords], basis=list(coords))
+
+
+def _representable(trig, constants) -> bool:
+    try:
+        for c in constants:
+            trig.constant(c)
+    except (sp.polys.polyerrors.CoercionFailed, ValueError, TypeError):
+        return False
+    return True
 
 
 def constraint_residual(circuit: Circuit, observable, group: SymmetryGroup) -> sp.ImmutableMatrix:

@@ -44,7 +44,9 @@ def test_commutant_coordinate_gradients_match_parameter_shift(case, seed):
     compiled = tw.trig.compile(tw.coordinates)
     ops = circuit.to_sim_ops()
     o = to_numpy(observable)
-    bases = [to_numpy(b) for b, _ in group._orthogonal_basis]
+    d = circuit.dim
+    bases = [to_numpy(sg.PauliSum({w: v / d for w, v in coords.items()}, circuit.n_qubits).matrix())
+             for coords, _ in tw.basis]
     theta = np.random.default_rng(seed).uniform(-np.pi, np.pi, len(circuit.parameters))
     y, jac = compiled.values_and_jacobian(theta)
     u = sim.circuit_unitary(ops, circuit.n_qubits, theta)

@@ -44,6 +44,13 @@ GATES = ("rx", "ry", "rz", "crx", "cry", "crz", "h", "x", "y", "z", "s", "sdg", 
 #: Largest ratio between a parameter's slopes and their common base frequency (``cos(m ω θ)`` needs ``m``
 #: angle additions): ``ry(1000*t)`` after ``ry(t/1000)`` would need ``m = 10**6``.
 MAX_FREQUENCY_MULTIPLE = 256
+#: Largest numerator and denominator of a slope (``ry(10**400 * t)`` would overflow every float evaluation).
+MAX_SLOPE = 2**20
+
+
+def _short(value, limit: int = 80) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class UnknownGateError(InputValueError, AttributeError):
@@ -212,7 +219,12 @@ class Circuit:
             if slope.free_symbols or not slope.is_Rational:
                 raise InputValueError(f"Circuit.{where}: angle {expr} must be linear in the parameters with "
                                       f"rational slopes (like t, 2*t, t/2 + pi/4)")
-            slopes[symbol] = sp.Rational(slope)
+            slope = sp.Rational(slope)
+            if max(abs(int(slope.p)), int(slope.q)) > MAX_SLOPE:
+                raise InputValueError(f"Circuit.{where}: angle {_short(expr)} has the slope {_short(slope)} for "
+                                      f"{symbol}; slopes must be fractions p/q with |p|, q <= {MAX_SLOPE} (rescale "
+                                      "the parameter instead)")
+            slopes[symbol] = slope
         for symbol, slope in slopes.items():
             if slope == 0:
                 continue

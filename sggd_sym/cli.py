@@ -138,7 +138,8 @@ def _derive_problem(args):
                                                                                        "--observable")
         return circuit, observable, GROUPS[args.group or "collective"](2)
     if args.model == "hea":
-        observable = observable_from_text(args.observable or "Z0", args.qubits, "--observable")
+        observable = observable_from_text("Z0" if args.observable is None else args.observable, args.qubits,
+                                         "--observable")
         circuit = sg.circuits.hardware_efficient(args.qubits, args.layers)
         return circuit, observable, GROUPS[args.group or "swap"](args.qubits)
 

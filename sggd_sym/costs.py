@@ -22,17 +22,18 @@ Verification helpers: :func:`data_span_rank` (Eq. 3 ⇔ 4 needs rank ``d²``), :
 from __future__ import annotations
 
 import warnings
-from functools import lru_cache
 
 import numpy as np
 import sympy as sp
 
-from . import _checks, ops
+from . import _checks
 from .circuits import Circuit
 from .exceptions import InputTypeError, InputValueError
 from .groups import SymmetryGroup
 from .heisenberg import heisenberg_observable
 from .numeric import DerivedFunction
+from .pauli_data import NUMERIC_TOL, PauliData
+from .pauli_sum import as_pauli_sum, pauli_word_matrix
 from .penalties import penalty_from
 from .twirling import twirled_observable
 
@@ -41,8 +42,6 @@ __all__ = [
     "PenalisedCost", "data_invariant", "PairedMSE", "paired_mse_cost", "data_span_rank", "satisfies_constraint", "lambda_crit",
 ]
 
-#: Tolerance for numeric checks of data (Hermiticity, trace, invariance).
-NUMERIC_TOL = 1e-9
 
 
 class InvariantDataWarning(UserWarning):
@@ -50,21 +49,6 @@ class InvariantDataWarning(UserWarning):
 
 
 # -- data ------------------------------------------------------------------------------------------
-_PAULI_1 = {"I": np.eye(2, dtype=complex), "X": np.array([[0, 1], [1, 0]], dtype=complex),
-            "Y": np.array([[0, -1j], [1j, 0]], dtype=complex), "Z": np.diag([1.0, -1.0]).astype(complex)}
-
-
-@lru_cache(maxsize=None)
-def _pauli_stack(n: int) -> np.ndarray:
-    """All ``4ⁿ`` Pauli matrices (order of :func:`_all_words`) as a read-only array ``(4ⁿ, d, d)``."""
-    mats = [np.ones((1, 1), dtype=complex)]
-    for _ in range(n):
-        mats = [np.kron(m, _PAULI_1[a]) for m in mats for a in "IXYZ"]
-    out = np.array(mats)
-    out.setflags(write=False)
-    return out
-
-
 def _exact_states(where: str, states, dim: int) -> list[sp.ImmutableMatrix]:
     out = []
     for i, rho in enumerate(states):
@@ -78,21 +62,6 @@ def _exact_states(where: str, states, dim: int) -> list[sp.ImmutableMatrix]:
     if not out:
         _checks.fail(where, "states is empty; give at least one encoded state")
     return out
-
-
-def _numeric_states(where: str, states, dim: int) -> np.ndarray:
-    arr = np.asarray(states, dtype=complex)
-    if arr.ndim == 2:
-        arr = arr[None]
-    if arr.ndim != 3 or arr.shape[1:] != (dim, dim) or arr.shape[0] == 0:
-        _checks.fail(where, f"states expected an array of shape (N, {dim}, {dim}), got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        _checks.fail(where, "states contain NaN or inf; give finite density matrices")
-    if not np.allclose(arr, np.conj(np.swapaxes(arr, 1, 2)), atol=1e-8):
-        _checks.fail(where, "states must be Hermitian density matrices")
-    if not np.allclose(np.trace(arr, axis1=1, axis2=2), 1.0, atol=1e-8):
-        _checks.fail(where, "states must have trace 1 (density matrices)")
-    return arr
 
 
 def _is_exact(states) -> bool:
@@ -126,9 +95,10 @@ class _PauliLinear:
 
     def __init__(self, trig, terms: dict, words: list[str]):
         self.trig = trig
-        self.words = words
+        self.words = list(words)
+        self.trig_terms = terms
         zero = trig.ring.zero
-        self.polys = [terms.get(w, zero) for w in words]
+        self.polys = [terms.get(w, zero) for w in self.words]
         self.compiled = trig.compile(self.polys)
 
     def outputs(self, theta: np.ndarray, coords: np.ndarray):
@@ -149,37 +119,61 @@ class _PauliLinear:
 class Model:
     """A QNN of Eq. 1: ``circuit`` ``U(θ)``, Hermitian ``observable`` ``O`` and encoded ``states`` ``ρ(x)``.
 
-    ``states`` is a list of exact SymPy density matrices (then every cost has an exact ``.expr``) or a
-    numeric array of shape ``(N, d, d)``.  The data enter only through their Pauli coordinates
-    ``r_P(x) = Tr(P ρ(x))`` (:attr:`coordinates`, shape ``(N, 4ⁿ)``).
+    ``observable``: a :class:`~sggd_sym.pauli_sum.PauliSum`, a dict of Pauli words or an exact matrix.
+    ``states``: a list of exact SymPy density matrices (then every cost has an exact ``.expr``), or numeric
+    data in any form :class:`~sggd_sym.pauli_data.PauliData` reads — product states
+    (:class:`~sggd_sym.pauli_data.ProductStates`), statevectors ``(N, d)`` or density matrices
+    ``(N, d, d)``.  The data enter only through the Pauli coordinates ``r_P(x) = Tr(P ρ(x))`` of the words
+    the observable needs (:attr:`words`, :attr:`coordinates` of shape ``(N, K)``).
     """
 
     def __init__(self, circuit: Circuit, observable, states):
         if not isinstance(circuit, Circuit):
             raise InputTypeError(f"Model: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
         self.circuit = circuit
-        self.observable = _checks.hermitian("Model", "observable", observable, dim=circuit.dim)
+        self.observable = as_pauli_sum("Model", "observable", observable, n_qubits=circuit.n_qubits,
+                                       hermitian=True, numeric=True)
         self.heisenberg = heisenberg_observable(circuit, self.observable)
         self.parameters = circuit.parameters
         n = circuit.n_qubits
-        self.words = _all_words(n)
         self.exact = _is_exact(states)
         if self.exact:
             states = [states] if isinstance(states, sp.MatrixBase) else list(states)
-            self.states = _exact_states("Model", states, circuit.dim)
-            self.exact_coordinates = [[sp.nsimplify(sp.expand((ops.pauli(w) * rho).trace())) for w in self.words]
-                                      for rho in self.states]
-            self.coordinates = np.array([[float(sp.re(v)) for v in row] for row in self.exact_coordinates])
+            self._exact_states = _exact_states("Model", states, circuit.dim)
+            self.data = None
         else:
-            self.states = _numeric_states("Model", states, circuit.dim)
-            paulis = _pauli_stack(n)
-            self.exact_coordinates = None
-            self.coordinates = np.einsum("kij,nji->nk", paulis, self.states).real
-        self._linear = _PauliLinear(self.heisenberg.trig, self.heisenberg.terms, self.words)
+            self._exact_states = None
+            self.data = PauliData(states, n)
+        self._linear = _PauliLinear(self.heisenberg.trig, self.heisenberg.terms, sorted(self.heisenberg.terms))
+        self.words = self._linear.words
+        self._exact_cache: dict[str, list[sp.Expr]] = {}
+        self.exact_coordinates = self.exact_coordinates_for(self.words) if self.exact else None
+        self.coordinates = self.coordinates_for(self.words)
+
+    @property
+    def states(self):
+        """The data: exact matrices, or numeric density matrices ``(N, d, d)`` (formed on request)."""
+        return self._exact_states if self.exact else self.data.density_matrices()
 
     @property
     def n_points(self) -> int:
-        return self.coordinates.shape[0]
+        return len(self._exact_states) if self.exact else self.data.n_points
+
+    def exact_coordinates_for(self, words) -> list[list[sp.Expr]]:
+        """Exact ``Tr(P ρ(x))`` per data point (rows) and word (columns), exact data only."""
+        for w in words:
+            if w not in self._exact_cache:
+                p = pauli_word_matrix(w)
+                self._exact_cache[w] = [sp.nsimplify(sp.expand((p * rho).trace())) for rho in self._exact_states]
+        return [[self._exact_cache[w][i] for w in words] for i in range(self.n_points)]
+
+    def coordinates_for(self, words) -> np.ndarray:
+        """``(N, K)`` numeric Pauli coordinates of the data for the given words."""
+        words = list(words)
+        if self.exact:
+            rows = self.exact_coordinates_for(words)
+            return np.array([[float(sp.re(v)) for v in row] for row in rows]).reshape(self.n_points, len(words))
+        return self.data.coordinates(words)
 
     def outputs(self, theta) -> np.ndarray:
         """``f_θ(x)`` for all data: shape ``(N,)`` for one parameter vector, ``(B, N)`` for a batch."""
@@ -202,20 +196,12 @@ class Model:
         return self._linear.expressions(self.exact_coordinates)
 
 
-def _all_words(n: int) -> list[str]:
-    words = [""]
-    for _ in range(n):
-        words = [w + a for w in words for a in "IXYZ"]
-    return words
-
-
 def _coordinates_of(states, dim: int, words: list[str]) -> np.ndarray:
+    n = dim.bit_length() - 1
     if _is_exact(states):
         states = [states] if isinstance(states, sp.MatrixBase) else list(states)
         states = np.array([np.array(s.tolist(), dtype=complex) for s in states])
-    arr = _numeric_states("outputs_on", states, dim)
-    paulis = _pauli_stack(len(words[0]))
-    return np.einsum("kij,nji->nk", paulis, arr).real
+    return PauliData(states, n).coordinates(words)
 
 
 def _batch(where: str, theta, p: int) -> tuple[np.ndarray, bool]:
@@ -265,7 +251,7 @@ def _exact_only(where: str, model: Model, build):
 
 def _mse_from(linear: _PauliLinear, model: Model, labels, name: str) -> DerivedFunction:
     y, exact_y = _labels(name, labels, model.n_points, model.exact)
-    coords = model.coordinates
+    coords = model.coordinates_for(linear.words)
     n = len(y)
 
     def evaluate(theta):
@@ -277,7 +263,7 @@ def _mse_from(linear: _PauliLinear, model: Model, labels, name: str) -> DerivedF
         def exact():
             if exact_y is None:
                 raise InputValueError(f"{name}: labels are not exact numbers; give ints or sympy Rationals")
-            fs = linear.expressions(model.exact_coordinates)
+            fs = linear.expressions(model.exact_coordinates_for(linear.words))
             return sp.Rational(1, n) * sp.Add(*[(f - yy) ** 2 for f, yy in zip(fs, exact_y)])
         return _exact_only(name, model, exact)
 
@@ -361,12 +347,39 @@ def twirled_cost(model: Model, labels, group: SymmetryGroup, *, warn_invariant: 
     model = _check_model("twirled_cost", model)
     group = _check_group("twirled_cost", group, model)
     twirled = twirled_observable(model.circuit, model.observable, group)
-    if warn_invariant and data_invariant(model, group):
-        warnings.warn(f"twirled_cost: every data state is invariant under {group.name}, so C_T = C_MSE "
-                      "(Eq. 7); the twirled cost trains exactly the plain cost. Pass warn_invariant=False "
-                      "to silence this.", InvariantDataWarning, stacklevel=2)
-    linear = _PauliLinear(twirled.trig, twirled.twirled_terms, model.words)
+    linear = _PauliLinear(twirled.trig, twirled.twirled_terms, sorted(twirled.twirled_terms))
+    if warn_invariant and _same_outputs(model, linear):
+        warnings.warn(f"twirled_cost: Tr[T_G[Õ(θ)] ρ(x)] = Tr[Õ(θ) ρ(x)] on every data point (the data are "
+                      f"invariant under {group.name} where Õ can see them), so C_T = C_MSE (Eq. 7); the twirled "
+                      "cost trains exactly the plain cost. Pass warn_invariant=False to silence this.",
+                      InvariantDataWarning, stacklevel=2)
     return _mse_from(linear, model, labels, "C_T")
+
+
+def _same_outputs(model: Model, twirled_linear: _PauliLinear) -> bool:
+    """Whether the twirled and plain outputs agree on all data: exactly in the data's coordinates when
+    the data are exact, else at random parameter points to ``NUMERIC_TOL``."""
+    if model.exact:
+        diff = {}
+        for w, q in twirled_linear.trig_terms.items():
+            diff[w] = q
+        for w, q in model.heisenberg.terms.items():
+            diff[w] = diff.get(w, model.heisenberg.trig.ring.zero) - q
+        words = [w for w, q in diff.items() if q]
+        rows = model.exact_coordinates_for(words)
+        trig = model.heisenberg.trig
+        for row in rows:
+            total = trig.ring.zero
+            for w, r in zip(words, row):
+                if r != 0:
+                    total += diff[w] * trig.constant(r)
+            if trig.reduce(total):
+                return False
+        return True
+    theta = np.random.default_rng(0).uniform(-np.pi, np.pi, size=(3, len(model.parameters)))
+    f_plain, _ = model._linear.outputs(theta, model.coordinates)
+    f_twirl, _ = twirled_linear.outputs(theta, model.coordinates_for(twirled_linear.words))
+    return bool(np.all(np.abs(f_plain - f_twirl) <= NUMERIC_TOL * max(1.0, float(np.abs(f_plain).max()))))
 
 
 # -- one data set per parameter row (many seeds at once) -------------------------------------------
@@ -408,16 +421,16 @@ def paired_mse_cost(model: Model, data_sets, label_sets, *, group: SymmetryGroup
     d = model.circuit.dim
     if arr.ndim != 4 or arr.shape[2:] != (d, d):
         _checks.fail("paired_mse_cost", f"data_sets expected shape (B, N, {d}, {d}), got {arr.shape}")
-    coords = np.stack([_coordinates_of(s, d, model.words) for s in arr])
     labels = np.asarray(label_sets, dtype=float)
-    if labels.shape != coords.shape[:2] or not np.all(np.isfinite(labels)):
-        _checks.fail("paired_mse_cost", f"label_sets expected finite values of shape {coords.shape[:2]}, "
-                     f"got {labels.shape}")
     linear = model._linear
     if group is not None:
         group = _check_group("paired_mse_cost", group, model)
         twirled = twirled_observable(model.circuit, model.observable, group)
-        linear = _PauliLinear(twirled.trig, twirled.twirled_terms, model.words)
+        linear = _PauliLinear(twirled.trig, twirled.twirled_terms, sorted(twirled.twirled_terms))
+    coords = np.stack([_coordinates_of(s, d, linear.words) for s in arr])
+    if labels.shape != coords.shape[:2] or not np.all(np.isfinite(labels)):
+        _checks.fail("paired_mse_cost", f"label_sets expected finite values of shape {coords.shape[:2]}, "
+                     f"got {labels.shape}")
     return PairedMSE(linear, coords, labels, model.parameters)
 
 

@@ -36,13 +36,14 @@ import sympy as sp
 from . import _checks, groups, ops
 from .circuits import Circuit
 from .exceptions import InputTypeError, InputValueError, SggdError
+from .pauli_sum import PauliSum
 
 __all__ = ["Problem", "load_problem", "read_problem", "parse_number", "parse_angle_constant", "named_group",
            "NAMED_GROUPS", "group_from_spec", "MAX_QUBITS", "MAX_GATES", "MAX_FILE_BYTES"]
 
-#: Largest qubit count of a problem file (and of ``sggd-sym derive``): the observable, the group and its
-#: commutant are dense ``2**n`` objects, and 5 qubits already take seconds.  Checked before any is formed.
-MAX_QUBITS = 5
+#: Largest qubit count of a problem file (and of ``sggd-sym derive``); observables, named groups and their
+#: twirls are Pauli-native, so no ``2**n`` object is formed for them.  Checked before anything is built.
+MAX_QUBITS = 16
 #: Largest number of gates and of declared parameters in a file.
 MAX_GATES = 10_000
 MAX_PARAMETERS = 1_000
@@ -53,18 +54,7 @@ MAX_DIGITS = 300
 MAX_TEXT = 10_000
 
 
-def _swap_or_permutations(n: int):
-    return groups.finite([ops.SWAP]) if n == 2 else groups.permutations(n)
-
-
-#: Groups that can be named: ``swap`` (qubit permutations; ``{I, SWAP}`` on two qubits), …
-NAMED_GROUPS = {
-    "swap": _swap_or_permutations,
-    "permutations": groups.permutations,
-    "collective": groups.collective_unitary,
-    "local": groups.local_unitary,
-    "u1": groups.u1_charge,
-}
+NAMED_GROUPS = groups.NAMED
 
 _GATES_ANGLE = {"rx", "ry", "rz"}
 _GATES_CONTROLLED = {"crx", "cry", "crz"}
@@ -247,7 +237,7 @@ def load_problem(data) -> Problem:
     return problem
 
 
-def observable_from_text(text, n: int, path: str = "observable") -> sp.ImmutableMatrix:
+def observable_from_text(text, n: int, path: str = "observable") -> PauliSum:
     """A Pauli-sum observable (``"Z0 + 1/2 X0 X1"``) with errors naming ``path`` (the text is parsed, never
     evaluated; its length and numbers are bounded first)."""
     if not isinstance(text, str):
@@ -258,7 +248,7 @@ def observable_from_text(text, n: int, path: str = "observable") -> sp.Immutable
     if re.search(r"/\s*0+(?![\d.])", text):
         _fail(path, f"division by zero in {text!r}")
     try:
-        return ops.pauli_sum(text, n)
+        return PauliSum.from_text(text, n)
     except SggdError as err:
         _fail(path, str(err))
     except (ValueError, TypeError, ArithmeticError) as err:

@@ -24,18 +24,7 @@ import sympy as sp
 from . import experiments, groups, ops
 from .exceptions import SggdError
 
-def _swap_group(n: int):
-    """``{I, SWAP}`` on two qubits; all qubit permutations on more."""
-    return groups.finite([ops.SWAP]) if n == 2 else groups.permutations(n)
-
-
-GROUPS = {
-    "swap": _swap_group,
-    "collective": groups.collective_unitary,
-    "local": groups.local_unitary,
-    "permutations": groups.permutations,
-    "u1": groups.u1_charge,
-}
+GROUPS = groups.NAMED
 
 
 #: Bounds of the command-line arguments, checked before any work (no argument makes the CLI hang).
@@ -148,7 +137,7 @@ def _derive_problem(args):
     if args.observable is not None:
         observable = observable_from_text(args.observable, n, "--observable")
     else:
-        observable = problem.observable if problem.observable is not None else sg.ops.pauli_sum("Z0", n)
+        observable = problem.observable if problem.observable is not None else sg.PauliSum.from_text("Z0", n)
     if args.group is not None:
         group = GROUPS[args.group](n)
     else:
@@ -168,14 +157,16 @@ def _render(circuit, observable, group, fmt: str, cache=None) -> str:
         "parameters": [str(p) for p in circuit.parameters],
         "unused_parameters": [str(p) for p in penalty.unused_parameters],
         "group": group.name,
-        "twirled_observable": twirled.twirled_matrix(),
-        "residual": twirled.residual_matrix(),
+        # matrices for small registers, Pauli sums (qubit-indexed words) beyond
+        "twirled_observable": twirled.twirled_matrix() if circuit.n_qubits <= 3 else twirled.twirled_operator(),
+        "residual": twirled.residual_matrix() if circuit.n_qubits <= 3 else twirled.residual_operator(),
         "penalty": penalty.expr,
     }
     if fmt == "json":
         return json.dumps({k: (str(v) if not isinstance(v, list) else v) for k, v in out.items()})
     if fmt == "latex":
-        return "\n".join(f"% {key}\n{sp.latex(out[key])}" for key in ("twirled_observable", "residual", "penalty"))
+        return "\n".join(f"% {key}\n{out[key].latex() if hasattr(out[key], 'latex') else sp.latex(out[key])}"
+                         for key in ("twirled_observable", "residual", "penalty"))
     return "\n".join(f"{key}: {sp.pretty(value) if isinstance(value, sp.Basic) else value}"
                      for key, value in out.items())
 

@@ -52,7 +52,7 @@ from .pauli_sum import PauliSum, as_pauli_sum
 __all__ = [
     "SymmetryGroup", "FiniteGroup", "LieGroup", "finite", "lie", "collective_unitary", "local_unitary",
     "permutations", "u1_charge", "cyclic_shift", "reflection", "dihedral", "graph_automorphisms",
-    "pauli_symmetry", "product", "hamming_projectors", "DEFAULT_MAX_ORDER", "DENSE_QUBIT_LIMIT",
+    "pauli_symmetry", "product", "hamming_projectors", "NAMED", "DEFAULT_MAX_ORDER", "DENSE_QUBIT_LIMIT",
 ]
 
 #: Largest closure :func:`finite` builds before raising :class:`GroupTooLargeError`.
@@ -727,6 +727,25 @@ def product(*groups: SymmetryGroup) -> SymmetryGroup:
         group.name = name
         return group
     return LieGroup(hamiltonians, unitaries, name=name)
+
+
+def _swap_or_permutations(n: int) -> SymmetryGroup:
+    """``{I, SWAP}`` on two qubits; all qubit permutations on more."""
+    return FiniteGroup([ops.SWAP], name="{I, SWAP}") if n == 2 else permutations(n)
+
+
+#: The groups that the command line and circuit files name, each a function of the qubit count.
+NAMED = {
+    "swap": _swap_or_permutations,
+    "permutations": permutations,
+    "cyclic": cyclic_shift,
+    "reflection": reflection,
+    "dihedral": dihedral,
+    "parity": lambda n: pauli_symmetry("X" * n),
+    "collective": collective_unitary,
+    "local": local_unitary,
+    "u1": u1_charge,
+}
 
 
 def hamming_projectors(n: int) -> list[sp.ImmutableMatrix]:

@@ -15,6 +15,7 @@ package (SPEC §5); no matrix product of expression trees and no ``simplify``.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -23,7 +24,7 @@ from sympy.polys.rings import PolyElement
 
 from . import ops
 from .circuits import Circuit, Gate
-from .exceptions import InputTypeError
+from .exceptions import DerivationBudgetError, InputTypeError
 from .pauli_sum import PauliSum, as_pauli_sum, pauli_word_matrix
 from .paulis import multiply_words, pauli_words, words_commute
 from .trig import TrigRing, base_frequencies, check_budget, exact_domain, linear_angle
@@ -31,7 +32,39 @@ from .trig import TrigRing, base_frequencies, check_budget, exact_domain, linear
 __all__ = ["HeisenbergObservable", "heisenberg_observable", "exact_unitary", "terms_matrix", "DEFAULT_BUDGET"]
 
 #: Default limit on the total number of polynomial terms of one derivation.
-DEFAULT_BUDGET = 2_000_000
+DEFAULT_BUDGET = 200_000
+#: Default limit on the seconds one propagation may take (checked, and predicted, gate by gate).
+DEFAULT_SECONDS = 20.0
+
+
+class _GrowthBudget:
+    """Terms and time of a propagation, checked after every gate; the next gate's time is predicted
+    from the measured time per term, so a derivation that cannot finish stops before it starts the
+    gate that would break the limit, not minutes later."""
+
+    def __init__(self, where: str, budget: int | None, seconds: float | None, n_gates: int):
+        self.where, self.budget, self.seconds, self.n_gates = where, budget, seconds, n_gates
+        self.start = time.perf_counter()
+        self.per_term = 0.0
+
+    def check(self, terms: dict, done: int, gate_seconds: float, terms_before: int) -> None:
+        total = sum(len(q) for q in terms.values())
+        if terms_before >= 2000:  # small gates measure overhead, not the cost per term
+            self.per_term = gate_seconds / terms_before
+        hint = ("use fewer layers or a smaller light cone (a more local observable), or raise the limit "
+                "(budget=None, seconds=None remove it)")
+        if self.budget is not None and total > self.budget:
+            raise DerivationBudgetError(
+                f"{self.where}: after {done} of {self.n_gates} gates Õ has {total} polynomial terms, over the budget "
+                f"of {self.budget}; {hint}")
+        if self.seconds is not None and done < self.n_gates:
+            elapsed = time.perf_counter() - self.start
+            predicted = 2 * self.per_term * total  # the next gate may double the terms
+            if elapsed + predicted > self.seconds and predicted > 1.0:
+                raise DerivationBudgetError(
+                    f"{self.where}: after {done} of {self.n_gates} gates ({elapsed:.1f} s) Õ has {total} polynomial "
+                    f"terms and the next gate alone would take about {predicted:.0f} s, past the limit of "
+                    f"{self.seconds:.0f} s; {hint}")
 
 
 @dataclass
@@ -107,16 +140,24 @@ def _constants(circuit: Circuit, observable_terms: dict[str, sp.Expr], extra) ->
 
 
 def heisenberg_observable(circuit: Circuit, observable, *, extra_constants=(),
-                          budget: int | None = DEFAULT_BUDGET) -> HeisenbergObservable:
+                          budget: int | None = DEFAULT_BUDGET,
+                          seconds: float | None = DEFAULT_SECONDS) -> HeisenbergObservable:
     """Exact ``Õ(θ) = U(θ)† O U(θ)`` (Eq. 1) as Pauli coefficients in a :class:`TrigRing`.
 
     ``observable`` is an exact Hermitian operator on the circuit's register: a
     :class:`~sggd_sym.pauli_sum.PauliSum`, a dict of Pauli words, a word, or an explicit matrix
     (decomposed from its nonzero entries).  ``budget`` bounds the total number of polynomial terms,
-    checked after every gate (``DerivationBudgetError`` past it; ``None``: no bound).
+    checked after every gate, and ``seconds`` the time, predicted gate by gate from the measured cost
+    per term (``DerivationBudgetError`` past either, with the figure; ``None``: no bound).
     """
     if not isinstance(circuit, Circuit):
         raise InputTypeError(f"heisenberg_observable: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
+        raise InputTypeError(f"heisenberg_observable: budget expected a positive int (a number of polynomial "
+                             f"terms) or None, got {budget!r}")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                or not seconds > 0 or seconds != seconds):
+        raise InputTypeError(f"heisenberg_observable: seconds expected a positive number or None, got {seconds!r}")
     obs = as_pauli_sum("heisenberg_observable", "observable", observable, n_qubits=circuit.n_qubits,
                        hermitian=True, numeric=True)
     obs_terms = obs.to_dict()
@@ -129,9 +170,12 @@ def heisenberg_observable(circuit: Circuit, observable, *, extra_constants=(),
     trig = TrigRing(params, base_frequencies(slope_lists, len(params)),
                     exact_domain(_constants(circuit, obs_terms, extra_constants)))
     terms: dict[str, PolyElement] = {w: trig.constant(c) for w, c in obs_terms.items()}
-    for gate in reversed(circuit.gates):
+    growth = _GrowthBudget("heisenberg_observable", budget, seconds, len(circuit.gates))
+    for done, gate in enumerate(reversed(circuit.gates), start=1):
+        before = sum(len(q) for q in terms.values())
+        tick = time.perf_counter()
         terms = _conjugate(terms, gate, trig, n)
-        check_budget("heisenberg_observable", terms.values(), budget)
+        growth.check(terms, done, time.perf_counter() - tick, before)
     return HeisenbergObservable(circuit, obs, trig, terms)
 
 

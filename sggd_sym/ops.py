@@ -46,7 +46,9 @@ def kron(*factors) -> sp.ImmutableMatrix:
     """Kronecker product, first factor = qubit 0."""
     if not factors:
         return sp.ImmutableMatrix([[1]])
-    return sp.ImmutableMatrix(reduce(sp.kronecker_product, (sp.Matrix(f) for f in factors)))
+    mats = [sp.Matrix(f) if isinstance(f, sp.MatrixBase) else sp.Matrix(_checks.exact_matrix("kron", f"factors[{i}]", f))
+            for i, f in enumerate(factors)]
+    return sp.ImmutableMatrix(reduce(sp.kronecker_product, mats))
 
 
 def pauli(word: str) -> sp.ImmutableMatrix:
@@ -70,8 +72,8 @@ def dagger(matrix) -> sp.ImmutableMatrix:
 
 def hs_inner(a, b):
     """Hilbert–Schmidt inner product ``⟨A, B⟩ = Tr(A†B)``."""
-    a = sp.Matrix(a)
-    b = sp.Matrix(b)
+    a = sp.Matrix(_checks.exact_matrix("hs_inner", "a", a)) if not isinstance(a, sp.MatrixBase) else sp.Matrix(a)
+    b = sp.Matrix(_checks.exact_matrix("hs_inner", "b", b)) if not isinstance(b, sp.MatrixBase) else sp.Matrix(b)
     if a.shape != b.shape:
         _checks.fail("hs_inner", f"shapes differ: {a.shape} and {b.shape}")
     return sp.expand(sum(sp.conjugate(a[i, j]) * b[i, j] for i in range(a.rows) for j in range(a.cols)))
@@ -93,7 +95,16 @@ def ket(bits: str) -> sp.ImmutableMatrix:
 
 def projector(vector) -> sp.ImmutableMatrix:
     """``|v⟩⟨v| / ⟨v|v⟩`` for a nonzero column vector."""
-    v = sp.Matrix(vector)
+    if isinstance(vector, sp.MatrixBase):
+        v = sp.Matrix(vector)
+    else:
+        try:
+            entries = list(vector)
+        except TypeError:
+            raise InputTypeError(f"projector: vector expected a sympy Matrix or a list of exact numbers, got "
+                                 f"{type(vector).__name__}") from None
+        v = sp.Matrix([_checks.exact_number("projector", f"vector[{i}]", e, symbols=True)
+                       for i, e in enumerate(entries)])
     if v.cols != 1:
         v = v.T if v.rows == 1 else None
     if v is None:
@@ -170,13 +181,15 @@ def from_pauli_terms(terms: dict[str, sp.Expr]) -> sp.ImmutableMatrix:
 
 def is_unitary(matrix) -> bool:
     """Exact test ``M†M = I``."""
-    m = sp.Matrix(matrix)
+    m = sp.Matrix(_checks.exact_matrix("is_unitary", "matrix", matrix)) if not isinstance(
+        matrix, sp.MatrixBase) else sp.Matrix(matrix)
     return m.rows == m.cols and _checks.is_zero_matrix(m.H * m - sp.eye(m.rows))
 
 
 def is_hermitian(matrix) -> bool:
     """Exact test ``M = M†``."""
-    m = sp.Matrix(matrix)
+    m = sp.Matrix(_checks.exact_matrix("is_hermitian", "matrix", matrix)) if not isinstance(
+        matrix, sp.MatrixBase) else sp.Matrix(matrix)
     return m.rows == m.cols and _checks.is_zero_matrix(m - m.H)
 
 
@@ -184,29 +197,10 @@ def pauli_sum(text: str, n: int) -> sp.ImmutableMatrix:
     """Parse an exact Pauli sum such as ``"Z0 + 1/2 X0 X1 - 0.25 Y1"`` on ``n`` qubits (never evaluated as code).
 
     Coefficients are integers, fractions ``p/q`` or decimals (read exactly); factors are a letter
-    ``X|Y|Z|I`` followed by a qubit index.
+    ``X|Y|Z|I`` followed by a qubit index.  Returns the matrix; :meth:`sggd_sym.PauliSum.from_text` reads the
+    same text without forming it (any register size).
     """
-    import re
+    from .pauli_sum import PauliSum
 
     n = _checks.integer("pauli_sum", "n", n, minimum=1)
-    if not isinstance(text, str) or not text.strip():
-        _checks.fail("pauli_sum", "text expected a non-empty string such as 'Z0 + 1/2 X0 X1'", kind=InputTypeError)
-    term_re = re.compile(r"^\s*(?P<coeff>[0-9]+(?:\.[0-9]+)?(?:/[0-9]+)?)?\s*\*?\s*(?P<ops>(?:[IXYZ]\d+\s*)*)$")
-    total = sp.zeros(2**n, 2**n)
-    for sign, body in re.findall(r"([+-]?)\s*([^+-]+)", text.replace(" ", " ")):
-        m = term_re.match(body.strip())
-        if m is None or (not m.group("coeff") and not m.group("ops").strip()):
-            _checks.fail("pauli_sum", f"cannot read the term {body.strip()!r}; write terms like '1/2 X0 X1' or 'Z0'")
-        coeff = sp.Rational(m.group("coeff")) if m.group("coeff") else sp.Integer(1)
-        if sign == "-":
-            coeff = -coeff
-        letters = ["I"] * n
-        for letter, index in re.findall(r"([IXYZ])(\d+)", m.group("ops")):
-            q = int(index)
-            if q >= n:
-                _checks.fail("pauli_sum", f"qubit {q} in {body.strip()!r} is out of range for {n} qubit(s)")
-            if letters[q] != "I":
-                _checks.fail("pauli_sum", f"qubit {q} appears twice in the term {body.strip()!r}")
-            letters[q] = letter
-        total += coeff * pauli("".join(letters))
-    return sp.ImmutableMatrix(total)
+    return sp.ImmutableMatrix(PauliSum.from_text(text, n).matrix())

@@ -58,6 +58,8 @@ def exact_coefficient(where: str, name: str, value, *, symbols: bool = False) ->
 
     ``symbols=True`` also admits exact SymPy expressions in Symbols (e.g. a generic operator to twirl).
     """
+    value = _checks.exact_number(where, name, value, symbols=symbols) if not isinstance(
+        value, (float, np.floating, complex, np.complexfloating, sp.Float)) else value
     if isinstance(value, bool) or isinstance(value, str):
         raise InputTypeError(f"{where}: {name} expected an exact number, got {type(value).__name__} {value!r}; "
                              "pass an int, fractions.Fraction or a sympy number")
@@ -201,6 +203,9 @@ class PauliSum(Mapping):
     def __eq__(self, other) -> bool:
         if isinstance(other, PauliSum):
             return self.n_qubits == other.n_qubits and self._terms == other._terms
+        if isinstance(other, sp.MatrixBase) and other.shape == (self.dim, self.dim) \
+                and self.n_qubits <= DECOMPOSE_QUBIT_LIMIT:
+            return self == as_pauli_sum("PauliSum ==", "other", other)  # the same operator
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -257,10 +262,14 @@ class PauliSum(Mapping):
     def __repr__(self) -> str:
         return f"PauliSum({str(self)!r}, n_qubits={self.n_qubits})"
 
+    def latex(self) -> str:
+        """LaTeX of ``Σ_P c_P P`` with qubit-indexed letters, e.g. ``\\frac{1}{2} X_{0} X_{1} + Z_{0}``."""
+        expr = sp.Add(*[c * sp.Symbol(" ".join(f"{a}_{{{q}}}" for q, a in enumerate(w) if a != "I") or "I",
+                                      commutative=True) for w, c in self._terms.items()])
+        return sp.latex(expr)
+
     def _repr_latex_(self) -> str:
-        expr = sp.Add(*[c * sp.Symbol(" ".join(f"{a}_{{{q}}}" for q, a in enumerate(w) if a != "I") or "I")
-                        for w, c in self._terms.items()])
-        return f"${sp.latex(expr)}$"
+        return f"${self.latex()}$"
 
 
 def pauli_word_matrix(word: str) -> sp.ImmutableMatrix:
@@ -308,7 +317,7 @@ def _parse(text, n) -> dict[str, sp.Expr]:
         raise InputTypeError("PauliSum.from_text: text expected a non-empty string such as 'Z0 + 1/2 X0 X1'")
     if len(text) > 100_000:
         raise InputValueError(f"PauliSum.from_text: text has {len(text)} characters; the limit is 100000")
-    term_re = re.compile(r"^\s*(?P<coeff>[0-9]{1,400}(?:\.[0-9]{1,400})?(?:/[0-9]{1,400})?)?\s*\*?\s*"
+    term_re = re.compile(r"^\s*(?P<coeff>[0-9]+(?:\.[0-9]+)?(?:/[0-9]+)?)?\s*\*?\s*"
                          r"(?P<ops>(?:[IXYZ]\d{1,6}\s*)*)$")
     out: dict[str, sp.Expr] = {}
     stripped = text.strip()
@@ -319,9 +328,7 @@ def _parse(text, n) -> dict[str, sp.Expr]:
         if m is None or (not m.group("coeff") and not m.group("ops").strip()):
             raise InputValueError(f"PauliSum.from_text: cannot read the term {body.strip()!r}; "
                                   "write terms like '1/2 X0 X1' or 'Z0'")
-        coeff = sp.Rational(m.group("coeff")) if m.group("coeff") else sp.Integer(1)
-        if coeff.q == 0:
-            raise InputValueError(f"PauliSum.from_text: division by zero in {body.strip()!r}")
+        coeff = _read_coefficient(m.group("coeff"), body.strip()) if m.group("coeff") else sp.Integer(1)
         if sign == "-":
             coeff = -coeff
         letters = ["I"] * n
@@ -336,6 +343,19 @@ def _parse(text, n) -> dict[str, sp.Expr]:
         word = "".join(letters)
         out[word] = out.get(word, 0) + coeff
     return out
+
+
+def _read_coefficient(text: str, term: str) -> sp.Rational:
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > 400:
+        raise InputValueError(f"PauliSum.from_text: the coefficient of {term[:40]!r}… has {digits} digits; the "
+                              "limit is 400")
+    num, _, den = text.partition("/")
+    if den and int(den) == 0:
+        raise InputValueError(f"PauliSum.from_text: division by zero in {term!r}")
+    whole, _, frac = num.partition(".")
+    value = sp.Rational(int(whole + frac), 10 ** len(frac))
+    return value / int(den) if den else value
 
 
 def as_pauli_sum(where: str, name: str, value, *, n_qubits: int | None = None,
@@ -369,7 +389,10 @@ def as_pauli_sum(where: str, name: str, value, *, n_qubits: int | None = None,
                               f"dimension {2**n_qubits} ({n_qubits} qubit(s), the circuit's register)")
     if numeric:
         for w, c in out.items():
-            exact_coefficient(where, f"{name} (coefficient of {w})", c)
+            if c.free_symbols:
+                raise InputValueError(f"{where}: {name} (coefficient of {w}) = {c} depends on "
+                                      f"{sorted(map(str, c.free_symbols))}; observables need numeric coefficients "
+                                      "(parameters belong in the circuit)")
     if hermitian and not out.is_hermitian():
         raise InputValueError(f"{where}: {name} is not Hermitian (a Pauli coefficient is not real); "
                               "observables and generators must be Hermitian")

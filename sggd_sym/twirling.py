@@ -21,6 +21,7 @@ from . import _checks
 from .circuits import Circuit
 from .exceptions import InputTypeError
 from .groups import SymmetryGroup
+from .pauli_sum import PauliSum
 from .heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable, terms_matrix
 
 __all__ = ["twirl", "TwirledObservable", "twirled_observable", "constraint_residual"]
@@ -100,6 +101,14 @@ class TwirledObservable:
         """Whether ``T_G[Õ(θ)] = Õ(θ)`` for *every* θ (Eq. 4 with ``E ≡ 0``): exact, since the
         trig-polynomial form is canonical; equivalently ``P ≡ 0``."""
         return not self.residual_terms()
+
+    def twirled_operator(self):
+        """``T_G[Õ(θ)]`` as a :class:`~sggd_sym.pauli_sum.PauliSum` with symbolic coefficients (any size)."""
+        return PauliSum({w: self.trig.to_expr(q) for w, q in self.twirled_terms.items()}, self.group.n_qubits)
+
+    def residual_operator(self):
+        """``E(θ) = T_G[Õ(θ)] − Õ(θ)`` as a :class:`~sggd_sym.pauli_sum.PauliSum` (any size)."""
+        return PauliSum({w: self.trig.to_expr(q) for w, q in self.residual_terms().items()}, self.group.n_qubits)
 
     def residual_matrix(self) -> sp.ImmutableMatrix:
         """``E(θ) = T_G[Õ(θ)] − Õ(θ)`` as an exact matrix."""

@@ -26,9 +26,13 @@ __all__ = ["penalty", "penalty_from", "EXPAND_LIMIT"]
 EXPAND_LIMIT = 4_000
 
 
-def penalty(circuit: Circuit, observable, group: SymmetryGroup, *,
+def penalty(circuit: Circuit, observable, group: SymmetryGroup, *, norm: str = "hs",
             budget: int | None = DEFAULT_BUDGET) -> DerivedFunction:
     """Eq. 6 without ``λ``: ``P(θ) = ‖T_G[U†OU] − U†OU‖²`` as a :class:`DerivedFunction`.
+
+    ``norm`` chooses the guidance norm (:mod:`sggd_sym.norms`): ``"hs"`` (Eq. 6, the default),
+    ``"normalized_hs"`` (``P/‖O‖²``), ``"schatten4"`` (``Tr[(E†E)²]`` of ``E = T_G[Õ] − Õ``) or
+    ``"generators"`` (``Σ_a ‖[H_a, Õ]‖² + Σ_g ‖V_g Õ V_g† − Õ‖²``, no commutant needed).
 
     >>> import numpy as np, sympy as sp, sggd_sym as sg
     >>> P = sg.penalty(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2))
@@ -38,6 +42,10 @@ def penalty(circuit: Circuit, observable, group: SymmetryGroup, *,
     >>> round(P(np.pi), 12)
     3.0
     """
+    if norm != "hs":
+        from .norms import guidance_penalty
+
+        return guidance_penalty(circuit, observable, group, norm, budget=budget)
     return penalty_from(twirled_observable(circuit, observable, group, budget=budget))
 
 

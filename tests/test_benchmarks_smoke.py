@@ -89,3 +89,19 @@ def test_runs_without_pennylane(tmp_path):
     missing = [r for r in out["rows"] if r["tool"].startswith("pennylane")]
     assert missing and all(r["status"] == "not installed" and r["median_s"] is None for r in missing)
     assert all(r["median_s"] > 0 for r in out["rows"] if not r["tool"].startswith("pennylane"))
+
+
+def test_scale_benchmark_bar_cases_agree_with_numpy():
+    """The issue-10 bar cases of ``benchmarks/scale.py`` agree with its dense numpy reference."""
+    import importlib.util
+
+    import numpy as np
+
+    spec = importlib.util.spec_from_file_location("scale_bench", ROOT / "benchmarks" / "scale.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rng = np.random.default_rng(0)
+    for name in ("ring8-cyclic", "chain6-collective", "chain8-u1"):
+        row = bench.run_case(name, 1, rng)
+        assert row["value_error"] < 1e-9, row
+        assert row["gradient_error"] < 1e-5, row

@@ -20,6 +20,7 @@ that cannot finish says so.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import platform
@@ -72,8 +73,8 @@ def twirl_u1(x, n):
     return np.where(weight[:, None] == weight[None, :], x, 0)
 
 
-def twirl_collective(x, n):
-    """Projection onto span{W_π} (Schur–Weyl: the commutant of {V^{⊗n}}), by least squares."""
+@functools.lru_cache(maxsize=None)
+def _permutation_span(n):
     d = 2**n
     eye = np.eye(d)
     def w(perm):  # W_π itself: move the output axes only
@@ -82,8 +83,13 @@ def twirl_collective(x, n):
 
     vecs = np.array([w(p).reshape(-1) for p in itertools.permutations(range(n))]).T
     u, s, _ = np.linalg.svd(vecs, full_matrices=False)
-    basis = u[:, s > 1e-9 * s[0]]
-    return (basis @ (basis.conj().T @ x.reshape(-1))).reshape(d, d)
+    return u[:, s > 1e-9 * s[0]]
+
+
+def twirl_collective(x, n):
+    """Projection onto span{W_π} (Schur–Weyl: the commutant of {V^{⊗n}}), orthonormal basis by SVD."""
+    basis = _permutation_span(n)
+    return (basis @ (basis.conj().T @ x.reshape(-1))).reshape(2**n, 2**n)
 
 
 CASES = {

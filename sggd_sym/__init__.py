@@ -12,7 +12,7 @@ The numeric simulator :mod:`sggd_sym.sim` is deliberately not imported here: it 
 independent witness the tests compare derivations against and imports nothing symbolic.
 """
 
-from . import circuits, datasets, groups, ops, penalties, postprocess, sweeps, twirling
+from . import analysis, circuits, datasets, groups, ops, penalties, postprocess, sweeps, twirling
 from .circuits import Circuit
 from .exceptions import (DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError,
                          SggdError)

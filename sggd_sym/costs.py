@@ -32,7 +32,7 @@ from .exceptions import InputTypeError, InputValueError
 from .groups import SymmetryGroup
 from .heisenberg import heisenberg_observable
 from .numeric import DerivedFunction
-from .pauli_data import NUMERIC_TOL, PauliData
+from .pauli_data import NUMERIC_TOL, PauliData, ProductStates
 from .pauli_sum import as_pauli_sum, pauli_word_matrix
 from .penalties import penalty_from
 from .twirling import twirled_observable
@@ -100,6 +100,14 @@ class _PauliLinear:
         zero = trig.ring.zero
         self.polys = [terms.get(w, zero) for w in self.words]
         self.compiled = trig.compile(self.polys)
+
+    def restricted_to(self, coords: np.ndarray) -> tuple["_PauliLinear", np.ndarray]:
+        """Drop the words on which every data point has coordinate 0 (they add nothing to ``f``): e.g. all
+        but the ``{I, Z}`` words for basis-state data.  Returns the smaller map and its coordinates."""
+        keep = np.flatnonzero(np.any(coords.reshape(-1, coords.shape[-1]) != 0, axis=0))
+        if keep.size == len(self.words):
+            return self, coords
+        return _PauliLinear(self.trig, self.trig_terms, [self.words[k] for k in keep]), coords[..., keep]
 
     def outputs(self, theta: np.ndarray, coords: np.ndarray):
         """``f`` of shape ``(B, N)`` and ``∂f/∂θ`` of shape ``(B, N, p)`` for ``coords`` ``(N, K)``."""
@@ -252,6 +260,8 @@ def _exact_only(where: str, model: Model, build):
 def _mse_from(linear: _PauliLinear, model: Model, labels, name: str) -> DerivedFunction:
     y, exact_y = _labels(name, labels, model.n_points, model.exact)
     coords = model.coordinates_for(linear.words)
+    if not model.exact:
+        linear, coords = linear.restricted_to(coords)
     n = len(y)
 
     def evaluate(theta):
@@ -414,20 +424,29 @@ class PairedMSE:
 def paired_mse_cost(model: Model, data_sets, label_sets, *, group: SymmetryGroup | None = None) -> PairedMSE:
     """``C_MSE`` (or ``C_T`` when ``group`` is given) of ``model``'s circuit on ``B`` data sets at once.
 
-    ``data_sets``: numeric states ``(B, N, d, d)``; ``label_sets``: ``(B, N)``.
+    ``data_sets``: numeric states ``(B, N, d, d)``, or a sequence of ``B`` data sets of ``N`` states each in any
+    form :class:`~sggd_sym.pauli_data.PauliData` reads (e.g. :class:`~sggd_sym.pauli_data.ProductStates`, which
+    never forms a ``d × d`` matrix); ``label_sets``: ``(B, N)``.
     """
     model = _check_model("paired_mse_cost", model)
-    arr = np.asarray(data_sets, dtype=complex)
     d = model.circuit.dim
-    if arr.ndim != 4 or arr.shape[2:] != (d, d):
-        _checks.fail("paired_mse_cost", f"data_sets expected shape (B, N, {d}, {d}), got {arr.shape}")
+    n = model.circuit.n_qubits
+    if isinstance(data_sets, (list, tuple)) and data_sets and all(
+            isinstance(s, (PauliData, ProductStates)) for s in data_sets):
+        sets = [PauliData(s, n) for s in data_sets]
+    else:
+        arr = np.asarray(data_sets, dtype=complex)
+        if arr.ndim != 4 or arr.shape[2:] != (d, d):
+            _checks.fail("paired_mse_cost", f"data_sets expected shape (B, N, {d}, {d}) or a list of ProductStates, "
+                         f"got {arr.shape}")
+        sets = [PauliData(a, n) for a in arr]
     labels = np.asarray(label_sets, dtype=float)
     linear = model._linear
     if group is not None:
         group = _check_group("paired_mse_cost", group, model)
         twirled = twirled_observable(model.circuit, model.observable, group)
         linear = _PauliLinear(twirled.trig, twirled.twirled_terms, sorted(twirled.twirled_terms))
-    coords = np.stack([_coordinates_of(s, d, linear.words) for s in arr])
+    linear, coords = linear.restricted_to(np.stack([s.coordinates(linear.words) for s in sets]))
     if labels.shape != coords.shape[:2] or not np.all(np.isfinite(labels)):
         _checks.fail("paired_mse_cost", f"label_sets expected finite values of shape {coords.shape[:2]}, "
                      f"got {labels.shape}")

@@ -16,7 +16,7 @@ import importlib.util
 __all__ = ["NAMES", "available", "load"]
 
 #: Experiments in the order ``reproduce all`` runs them.
-NAMES = ("werner", "circle", "c4", "postprocessing")
+NAMES = ("werner", "circle", "c4", "postprocessing", "hamming")
 
 
 def available() -> list[str]:

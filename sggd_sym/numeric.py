@@ -48,8 +48,10 @@ class DerivedFunction:
     """
 
     def __init__(self, parameters, evaluate, build_expr, *, name: str = "derived function",
-                 unused_parameters=()):
+                 unused_parameters=(), jax_builder=None):
         self.parameters = tuple(parameters)
+        # optional: () -> pure jnp function theta (p,) -> scalar (see sggd_sym.jax_backend.to_jax)
+        self._jax_builder = jax_builder
         self._evaluate = evaluate
         self._build_expr = build_expr
         self._expr = None
@@ -96,6 +98,14 @@ class DerivedFunction:
         arr, single = self._batch(values, "value_and_gradient")
         value, grad = self._evaluate(arr)
         return (float(value[0]), grad[0]) if single else (value, grad)
+
+    def to_jax(self, **kwargs):
+        """A pure JAX function ``theta (p,) -> scalar`` of this function, built from its compiled monomial
+        tables (``jax.jit``/``jax.grad``/``jax.vmap`` accept it); see :func:`sggd_sym.jax_backend.to_jax`.
+        Needs the ``jax`` extra."""
+        from .jax_backend import to_jax
+
+        return to_jax(self, **kwargs)
 
     def at(self, values: dict | Sequence) -> sp.Expr:
         """Exact value at exact parameter values (a dict or a sequence in parameter order)."""

@@ -321,19 +321,42 @@ class CompiledTrigPolynomials:
         return (np.array(owner, dtype=np.intp), np.array(a, dtype=float)[None, :],
                 np.array(b, dtype=float)[None, :], gather_arr)
 
+    @cached_property
+    def _int_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
+        """``owner``, integer exponents ``a``, ``b`` per factor column, frequencies per column, and the
+        largest exponents (so powers are repeated products, never ``pow``)."""
+        owner, a, b, _ = self._flat
+        a_int = a.reshape(-1).astype(np.intp)
+        b_int = b.reshape(-1).astype(np.intp)
+        return (owner, a_int, b_int, self.frequencies[owner], int(a_int.max(initial=0)),
+                int(b_int.max(initial=0)))
+
+    @staticmethod
+    def _powers(x: np.ndarray, top: int) -> np.ndarray:
+        """``x^0 … x^top`` stacked on a new leading axis (repeated products)."""
+        out = np.empty((top + 1,) + x.shape)
+        out[0] = 1.0
+        for k in range(1, top + 1):
+            np.multiply(out[k - 1], x, out=out[k])
+        return out
+
     def _all_tables(self, theta: np.ndarray, derivative: bool):
-        """Values of every active factor ``c^a s^b`` per term, ``(batch, m, n_terms)``, and, when
-        ``derivative``, of its θ-derivative ``ω (−a c^{a−1} s^{b+1} + b c^{a+1} s^{b−1})``."""
-        owner, a, b, gather = self._flat
-        w = self.frequencies[owner][None, :]
-        c = np.cos(w * theta[:, owner])
-        s = np.sin(w * theta[:, owner])
-        values = (c**a * s**b)[:, gather]
+        """Values of every active factor ``c^a s^b`` per term, ``(m, n_terms, batch)`` (batch last, so
+        each parameter's slice is contiguous), and, when ``derivative``, of its θ-derivative
+        ``ω (−a c^{a−1} s^{b+1} + b c^{a+1} s^{b−1})``."""
+        owner, a, b, w, top_a, top_b = self._int_tables
+        gather = self._flat[3]
+        angle = w[:, None] * theta.T[owner]                   # (F, B)
+        c, s = np.cos(angle), np.sin(angle)
+        cols = np.arange(len(owner))
+        pc = self._powers(c, top_a + 1)                       # (A+2, F, B)
+        ps = self._powers(s, top_b + 1)
+        values = (pc[a, cols] * ps[b, cols])[gather]          # (m, T, B)
         if not derivative:
             return values, None
-        da = np.where(a > 0, a * c ** np.maximum(a - 1, 0) * s ** (b + 1), 0.0)
-        db = np.where(b > 0, b * c ** (a + 1) * s ** np.maximum(b - 1, 0), 0.0)
-        return values, (w * (db - da))[:, gather]
+        da = a[:, None] * pc[np.maximum(a - 1, 0), cols] * ps[b + 1, cols]
+        db = b[:, None] * pc[a + 1, cols] * ps[np.maximum(b - 1, 0), cols]
+        return values, ((db - da) * w[:, None])[gather]
 
     def _as_batch(self, theta) -> tuple[np.ndarray, bool]:
         arr = np.asarray(theta, dtype=float)
@@ -350,7 +373,8 @@ class CompiledTrigPolynomials:
         """Values of the polynomials: shape ``(K,)`` for one parameter vector, ``(B, K)`` for a batch."""
         arr, single = self._as_batch(theta)
         factors, _ = self._all_tables(arr, False)
-        out = np.prod(factors, axis=1) @ self.coefficients
+        terms = np.prod(factors, axis=0) if factors.shape[0] else np.ones((self.n_terms, arr.shape[0]))
+        out = (self.coefficients.T @ terms).T
         return out[0] if single else out
 
     def values_and_jacobian(self, theta) -> tuple[np.ndarray, np.ndarray]:
@@ -371,12 +395,34 @@ class CompiledTrigPolynomials:
     def _values_and_jacobian(self, arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         batch = arr.shape[0]
         jac = np.zeros((batch, self.n_outputs, self.n_parameters))
-        factors, dfactors = self._all_tables(arr, True)
-        ones = np.ones((batch, 1, self.n_terms))
-        prefix = np.cumprod(np.concatenate([ones, factors], axis=1), axis=1)   # (B, m+1, T)
-        suffix = np.cumprod(np.concatenate([ones, factors[:, ::-1]], axis=1), axis=1)[:, ::-1]
-        values = prefix[:, -1] @ self.coefficients
-        if self.active:
-            partial = (prefix[:, :-1] * dfactors * suffix[:, 1:]) @ self.coefficients  # (B, m, K)
-            jac[:, :, self.active] = np.swapaxes(partial, 1, 2)
+        factors, partial = self._all_tables(arr, True)       # (m, T, B) each
+        m = factors.shape[0]
+        ct = self.coefficients.T                             # (K, T)
+        if m == 0:
+            return (ct @ np.ones((self.n_terms, batch))).T, jac
+        # partial_i = (Π_{k<i} f_k) f_i' (Π_{k>i} f_k): running products, in place, one contiguous (T, B)
+        # slice per active parameter (no division, so vanishing factors are harmless)
+        run = factors[0].copy()
+        for i in range(1, m):
+            partial[i] *= run
+            run *= factors[i]
+        values = (ct @ run).T
+        run = factors[m - 1].copy()
+        for i in range(m - 2, -1, -1):
+            partial[i] *= run
+            run *= factors[i]
+        jac[:, :, self.active] = np.transpose(ct @ partial, (2, 1, 0))   # (m, K, B) -> (B, K, m)
         return values, jac
+
+    def jax_tables(self) -> dict:
+        """The static tables a JAX (or other array-library) evaluator needs, as numpy arrays.
+
+        ``owner``/``frequency``/``a``/``b`` per factor column (``c_j^a s_j^b`` with ``c_j = cos(ω_j θ_j)``),
+        ``gather`` ``(m, T)``: the factor column of each term for each of the ``m`` active parameters,
+        ``coefficients`` ``(T, K)``, and the largest exponents ``max_a``, ``max_b``."""
+        owner, a, b, gather = self._flat
+        a_int = a.reshape(-1).astype(np.intp)
+        b_int = b.reshape(-1).astype(np.intp)
+        return {"owner": owner, "frequency": self.frequencies[owner], "a": a_int, "b": b_int,
+                "gather": gather, "coefficients": self.coefficients,
+                "max_a": int(a_int.max(initial=0)), "max_b": int(b_int.max(initial=0))}

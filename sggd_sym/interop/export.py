@@ -70,6 +70,8 @@ def to_pennylane_penalty(derived: DerivedFunction, interface: str = "autograd", 
             raise InputValueError("to_pennylane_penalty: method='primitive' is for the autograd interface; "
                                   "use method='lambdify' with JAX")
         return _autograd_primitive(derived)
+    if interface == "jax":
+        return _jax_penalty(derived)
     fn = lambdify_for(derived.parameters, derived.expr, interface)
 
     def penalty(params):
@@ -81,6 +83,27 @@ def to_pennylane_penalty(derived: DerivedFunction, interface: str = "autograd", 
         return fn(*[params[j] for j in range(p)])
 
     penalty.__doc__ = f"{derived.name} of {derived.parameters} ({interface})"
+    return penalty
+
+
+def _jax_penalty(derived: DerivedFunction):
+    """JAX: the compiled monomial tables in ``jnp`` (:mod:`sggd_sym.jax_backend`), not a lambdified tree."""
+    try:
+        from .. import jax_backend
+    except ImportError:
+        raise missing_extra("jax", "jax") from None
+    fn = jax_backend.to_jax(derived)
+    p = len(derived.parameters)
+
+    def penalty(params):
+        shape = np.shape(params)
+        if shape != (p,):
+            if int(np.prod(shape)) != p:
+                raise InputValueError(f"penalty: expected {p} parameters {derived.parameters}, got shape {shape}")
+            params = params.reshape((p,))  # an argument-shaped weight tensor, flattened in C order
+        return fn(params)
+
+    penalty.__doc__ = f"{derived.name} of {derived.parameters} (jax, compiled monomials)"
     return penalty
 
 

@@ -34,7 +34,7 @@ __all__ = ["HeisenbergObservable", "heisenberg_observable", "exact_unitary", "te
 #: Default limit on the total number of polynomial terms of one derivation.
 DEFAULT_BUDGET = 200_000
 #: Default limit on the seconds one propagation may take (checked, and predicted, gate by gate).
-DEFAULT_SECONDS = 20.0
+DEFAULT_SECONDS = 60.0
 
 
 class _GrowthBudget:

@@ -70,4 +70,7 @@ def test_reproduce_hamming_cli_json():
                            "--no-progress"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     data = json.loads(proc.stdout)
-    assert data["hamming"]["experiment"] == "hamming" if "hamming" in data else data["experiment"] == "hamming"
+    assert data["experiment"] == "hamming"
+    assert {r["n"] for r in data["rows"]} == {6, 8} and all(r["seeds"] == 2 for r in data["rows"])
+    eq = [r for r in data["rows"] if r["method"] == "equivariant"]
+    assert all(r["final_penalty_median"] == 0.0 for r in eq)

@@ -275,13 +275,14 @@ def to_jax(fn, *, fallback: str = "callback", enable_x64: bool = True) -> Callab
                 raise JaxUnsupported(f"to_jax: {reason}; use fallback='callback'")
             out, native = _callback(fn), False
     p = len(fn.parameters)
+    inner = jax.jit(out)  # eager callers get one compiled call, not op-by-op dispatch; inlined under jit
 
     def checked(theta):
         theta = jnp.asarray(theta)
         if theta.shape != (p,):
             raise InputValueError(f"to_jax({fn.name}): expected theta of shape ({p},), got {theta.shape}; "
                                   "use jax.vmap for batches")
-        return out(theta)
+        return inner(theta)
 
     checked.__doc__ = f"JAX version of {fn.name}: theta ({p},) -> scalar."
     if native and builder is None:  # composites: native only if every part is

@@ -36,7 +36,7 @@ from .heisenberg import DEFAULT_BUDGET
 from .penalties import penalty_from
 from .twirling import TwirledObservable, twirled_observable
 
-__all__ = ["SymmetricReach", "symmetric_reach"]
+__all__ = ["SymmetricReach", "symmetric_reach", "rank_ansatze", "format_ranking"]
 
 #: Numeric penalty below which a minimiser is taken as a candidate zero (then certified exactly).
 ZERO_TOLERANCE = 1e-9
@@ -343,3 +343,47 @@ def _local_structure(twirled: TwirledObservable, search: _Search, point: dict) -
     tangent = sp.Matrix.hstack(*kernel)
     reach = (jac_y * tangent).applyfunc(sp.simplify).rank(simplify=True)
     return p - rank_e, int(reach)
+
+
+def rank_ansatze(candidates, group: SymmetryGroup, *, starts: int = 32, seed: int = 0,
+                 steps: int = 300) -> list[tuple[str, SymmetricReach]]:
+    """:func:`symmetric_reach` for several ansätze of one task, best first.
+
+    ``candidates``: ``{name: (circuit, observable)}`` (or a list of ``(name, circuit, observable)``).
+    Order: certified symmetric ansätze first, by the most commutant directions they can still move in at
+    the symmetric points found (``generic_reachable_directions``, then the dimension of the symmetric set);
+    then the others by their least penalty.  A heuristic of the paper's remark that good designs have a
+    small penalty — not a proof that the first one trains best.
+    """
+    items = list(candidates.items()) if isinstance(candidates, dict) else [(n, (c, o)) for n, c, o in candidates]
+    if not items:
+        raise InputValueError("rank_ansatze: candidates is empty; give {name: (circuit, observable)}")
+    results = []
+    for name, pair in items:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise InputTypeError(f"rank_ansatze: candidate {name!r} expected a (circuit, observable) pair")
+        results.append((str(name), symmetric_reach(pair[0], pair[1], group, starts=starts, seed=seed,
+                                                   steps=steps)))
+
+    def key(item):
+        r = item[1]
+        if r.certified:
+            return (0, -(r.generic_reachable_directions or 0), -(r.symmetric_dimension or 0), 0.0)
+        return (1, 0, 0, float(r.numeric_minimum))
+
+    return sorted(results, key=key)
+
+
+def format_ranking(ranking: list[tuple[str, SymmetricReach]]) -> str:
+    """A plain-text table of :func:`rank_ansatze`."""
+    header = ("rank", "ansatz", "params", "min P", "certified", "sym. dim", "reach@cert", "reach generic")
+    rows = [header]
+    for k, (name, r) in enumerate(ranking, start=1):
+        rows.append((str(k), name, str(r.n_parameters),
+                     str(r.min_penalty) if r.certified or not isinstance(r.min_penalty, float)
+                     else f"{r.min_penalty:.6g}",
+                     "yes" if r.certified else "no", "-" if r.symmetric_dimension is None else str(r.symmetric_dimension),
+                     "-" if r.reachable_directions is None else str(r.reachable_directions),
+                     "-" if r.generic_reachable_directions is None else str(r.generic_reachable_directions)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)

@@ -87,3 +87,17 @@ def test_bad_input():
         sg.analysis.symmetric_reach("werner", sg.ops.SWAP, SWAP)
     with pytest.raises(InputValueError, match="starts"):
         sg.analysis.symmetric_reach(sg.circuits.werner_ansatz(), sg.ops.SWAP, SWAP, starts=0)
+
+
+def test_rank_ansatze_puts_symmetric_designs_first():
+    a, b, c = sp.symbols("a b c", real=True)
+    candidates = {"one-sided": (sg.Circuit(2).rx(a, 0), sg.ops.pauli("ZI")),
+                  "equivariant": (equivariant_ansatz(1), Z_SUM),
+                  "product": (sg.Circuit(2).ry(b, 0).ry(c, 1), Z_SUM)}
+    ranking = sg.analysis.rank_ansatze(candidates, SWAP, starts=8)
+    assert [name for name, _ in ranking] == ["equivariant", "product", "one-sided"]
+    table = sg.analysis.format_ranking(ranking)
+    assert table.splitlines()[0].split()[:2] == ["rank", "ansatz"] and len(table.splitlines()) == 4
+    assert ranking[-1][1].min_penalty == 2
+    with pytest.raises(InputValueError, match="empty"):
+        sg.analysis.rank_ansatze({}, SWAP)

@@ -30,7 +30,7 @@ from . import _checks
 from .circuits import Circuit
 from .exceptions import InputTypeError, InputValueError
 from .groups import SymmetryGroup
-from .heisenberg import heisenberg_observable
+from .heisenberg import DEFAULT_BUDGET, heisenberg_observable
 from .numeric import DerivedFunction
 from .pauli_data import NUMERIC_TOL, PauliData, ProductStates
 from .pauli_sum import as_pauli_sum, pauli_word_matrix
@@ -132,16 +132,17 @@ class Model:
     data in any form :class:`~sggd_sym.pauli_data.PauliData` reads — product states
     (:class:`~sggd_sym.pauli_data.ProductStates`), statevectors ``(N, d)`` or density matrices
     ``(N, d, d)``.  The data enter only through the Pauli coordinates ``r_P(x) = Tr(P ρ(x))`` of the words
-    the observable needs (:attr:`words`, :attr:`coordinates` of shape ``(N, K)``).
+    the observable needs (:attr:`words`, :attr:`coordinates` of shape ``(N, K)``).  ``budget`` bounds the
+    derivation of ``Õ`` (polynomial terms; ``None`` lifts it).
     """
 
-    def __init__(self, circuit: Circuit, observable, states):
+    def __init__(self, circuit: Circuit, observable, states, *, budget: int | None = DEFAULT_BUDGET):
         if not isinstance(circuit, Circuit):
             raise InputTypeError(f"Model: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
         self.circuit = circuit
         self.observable = as_pauli_sum("Model", "observable", observable, n_qubits=circuit.n_qubits,
                                        hermitian=True, numeric=True)
-        self.heisenberg = heisenberg_observable(circuit, self.observable)
+        self.heisenberg = heisenberg_observable(circuit, self.observable, budget=budget)
         self.parameters = circuit.parameters
         n = circuit.n_qubits
         self.exact = _is_exact(states)

@@ -32,7 +32,7 @@ from .trig import TrigRing, base_frequencies, check_budget, exact_domain, linear
 __all__ = ["HeisenbergObservable", "heisenberg_observable", "exact_unitary", "terms_matrix", "DEFAULT_BUDGET"]
 
 #: Default limit on the total number of polynomial terms of one derivation.
-DEFAULT_BUDGET = 200_000
+DEFAULT_BUDGET = 100_000
 #: Default limit on the seconds one propagation may take (checked, and predicted, gate by gate).
 DEFAULT_SECONDS = 60.0
 

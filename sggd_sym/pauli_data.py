@@ -107,6 +107,17 @@ class ProductStates:
         return out
 
 
+def _has_text(value, depth: int = 0) -> bool:
+    """Whether nested lists/tuples hold a str or bytes (checked before numpy converts them)."""
+    if isinstance(value, (str, bytes)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "USO" and any(_has_text(v, depth + 1) for v in value.ravel()[:10_000])
+    if isinstance(value, (list, tuple)) and depth < 4:
+        return any(_has_text(v, depth + 1) for v in value)
+    return False
+
+
 def _word_masks(word: str) -> tuple[int, int, int]:
     n = len(word)
     flip = zmask = n_y = 0
@@ -135,6 +146,9 @@ class PauliData:
             n = states.n_qubits
         else:
             kind = kind or "density"
+            if _has_text(states):
+                raise InputTypeError("PauliData: states contain a string; give numbers (text is never read as a "
+                                     "number) — a numpy array, ProductStates, or exact sympy matrices")
             try:
                 arr = np.asarray(states, dtype=complex)
             except (TypeError, ValueError):

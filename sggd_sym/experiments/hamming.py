@@ -98,7 +98,8 @@ def _model(kind: str, n: int, layers: int) -> Model:
     anchor = ProductStates.basis(bit_strings(n)[:1])
     circuit = equivariant_ansatz(n, layers) if kind == "equivariant" else hardware_efficient(
         n, layers, final_rotations=True)
-    return Model(circuit, observable(n), anchor)
+    # the S_n-symmetric ZZ layer makes Õ of the n = 8 equivariant model ~1.1e5 terms: known to finish
+    return Model(circuit, observable(n), anchor, budget=None if kind == "equivariant" else 400_000)
 
 
 @lru_cache(maxsize=8)

@@ -23,7 +23,7 @@ import numpy as np
 from . import sim
 from .exceptions import InputTypeError, InputValueError
 
-__all__ = ["SwapTestPenalty", "swap_test_probability"]
+__all__ = ["SwapTestPenalty", "NoisyPenalty", "swap_test_probability", "compare_on_circle"]
 
 
 def _controlled_swap(n: int) -> np.ndarray:
@@ -66,7 +66,10 @@ class SwapTestPenalty:
     2.0
     """
 
-    def __init__(self, ops, n_qubits: int, observable, elements):
+    def __init__(self, ops, n_qubits: int, observable, elements, *, simulate_swap_tests: bool = True):
+        self.simulate_swap_tests = bool(simulate_swap_tests)
+        """``False``: take ``Pr[0] = (1 + |⟨ψ|φ⟩|²)/2`` from the overlaps directly (the same numbers, checked in
+        the tests, without simulating each ``2n+1``-qubit swap-test circuit: for training runs)."""
         self.ops = list(ops)
         self.n = int(n_qubits)
         o = np.asarray(observable, dtype=complex)
@@ -94,7 +97,7 @@ class SwapTestPenalty:
         self.pairs = pairs
 
     @classmethod
-    def from_circuit(cls, circuit, observable, group) -> "SwapTestPenalty":
+    def from_circuit(cls, circuit, observable, group, **options) -> "SwapTestPenalty":
         """From a :class:`~sggd_sym.Circuit`, an exact observable and a finite group (converted to numpy)."""
         from .groups import FiniteGroup
         from .pauli_sum import PauliSum
@@ -103,7 +106,15 @@ class SwapTestPenalty:
             raise InputTypeError("SwapTestPenalty.from_circuit: the swap-test estimator needs a finite group")
         obs = observable.matrix() if isinstance(observable, PauliSum) else observable
         to_np = lambda m: np.array([[complex(e) for e in row] for row in m.tolist()], dtype=complex)  # noqa: E731
-        return cls(circuit.to_sim_ops(), circuit.n_qubits, to_np(obs), [to_np(v) for v in group.elements])
+        return cls(circuit.to_sim_ops(), circuit.n_qubits, to_np(obs), [to_np(v) for v in group.elements],
+                   **options)
+
+    def _probability(self, psi: np.ndarray, phi: np.ndarray) -> np.ndarray:
+        """``Pr[0]`` of the swap tests of every pair ``(ψ[:, k], φ[:, l])`` of ``self.pairs``."""
+        if self.simulate_swap_tests:
+            return np.array([swap_test_probability(psi[:, k], phi[:, l]) for k, l in self.pairs])
+        overlap = np.abs(psi.conj().T @ phi) ** 2
+        return np.array([(1 + overlap[k, l]) / 2 for k, l in self.pairs])
 
     @property
     def swap_tests(self) -> int:
@@ -116,9 +127,7 @@ class SwapTestPenalty:
         psi = u.conj().T @ self.eigenvectors                         # columns ψ_k = U†|k⟩
         probs = np.empty((len(self.elements), len(self.pairs)))
         for g, v in enumerate(self.elements):
-            phi = v @ psi                                            # columns φ_{g,l} = V_g U†|l⟩
-            for j, (k, l) in enumerate(self.pairs):
-                probs[g, j] = swap_test_probability(psi[:, k], phi[:, l])
+            probs[g] = self._probability(psi, v @ psi)               # columns φ_{g,l} = V_g U†|l⟩
         return probs
 
     def _weights(self) -> np.ndarray:
@@ -178,11 +187,9 @@ class SwapTestPenalty:
                 moved = sim.circuit_unitary(shifted, self.n, theta).conj().T @ self.eigenvectors
                 for psi, phi_base in ((moved, base), (base, moved)):
                     for v in self.elements:
-                        phi = v @ phi_base
-                        for j, (k, l) in enumerate(self.pairs):
-                            comps.append(idx)
-                            coefs.append(-float(scale) * c * weights[j] / self.order)
-                            probs.append(swap_test_probability(psi[:, k], phi[:, l]))
+                        comps.extend([idx] * len(self.pairs))
+                        coefs.extend(-float(scale) * c * weights / self.order)
+                        probs.extend(self._probability(psi, v @ phi_base))
         return np.array(comps, dtype=int), np.array(coefs), np.array(probs)
 
     def exact_gradient(self, theta) -> np.ndarray:
@@ -213,8 +220,71 @@ class SwapTestPenalty:
             grad[:, j] = f[:, comps == j] @ coefs[comps == j]
         return grad[0] if repeats is None else grad
 
+    def noisy(self, shots: int, rng) -> "NoisyPenalty":
+        """A penalty for :func:`sggd_sym.training.train` whose value and gradient are fresh shot-noise
+        estimates at every call (``shots`` per swap test)."""
+        return NoisyPenalty(self, self._shots(shots), rng)
+
     @staticmethod
     def _shots(shots) -> int:
         if isinstance(shots, bool) or not isinstance(shots, (int, np.integer)) or shots < 1:
             raise InputValueError(f"SwapTestPenalty: shots must be an integer >= 1, got {shots!r}")
         return int(shots)
+
+
+class NoisyPenalty:
+    """``value_and_gradient(theta (B, p))`` from swap-test shots (see :meth:`SwapTestPenalty.noisy`)."""
+
+    def __init__(self, estimator: SwapTestPenalty, shots: int, rng):
+        if not isinstance(rng, np.random.Generator):
+            raise InputTypeError("NoisyPenalty: rng expected a numpy Generator")
+        self.estimator, self.shots, self.rng = estimator, shots, rng
+
+    def value_and_gradient(self, theta):
+        arr = np.atleast_2d(np.asarray(theta, dtype=float))
+        values = np.array([self.estimator.estimate(t, self.shots, self.rng) for t in arr])
+        grads = np.array([self.estimator.gradient(t, self.shots, self.rng) for t in arr])
+        return (values, grads) if np.ndim(theta) == 2 else (float(values[0]), grads[0])
+
+
+def compare_on_circle(*, seeds: int = 10, shots=(1000, 100), lam: float = 1.0, train: str = "right") -> list[dict]:
+    """E2 (circle, default model) trained with the exact penalty, with the swap-test shot-noise penalty at
+    each ``shots`` per swap test (fresh estimates of ``P`` and ``∇P`` at every step), and with plain MSE.
+
+    Rows: ``{"penalty", "accuracy_mean", "accuracy_std", "final_exact_penalty", "seconds"}``.
+    """
+    import time
+
+    from . import datasets
+    from .costs import paired_mse_cost
+    from .experiments import circle
+    from .training import train as run_training
+
+    cfg = dict(circle.DEFAULTS, task="circle")
+    model = circle._model("hea", cfg["layers"], cfg["observable_scale"])
+    group = circle.group_of("circle")
+    label = datasets.LABELLINGS[circle.TASKS["circle"]["labels"]]
+    exact = circle._penalty(cfg["layers"], cfg["observable_scale"], "circle")
+    est = SwapTestPenalty.from_circuit(model.circuit, model.observable, group, simulate_swap_tests=False)
+    sets, labels, theta0, tests = [], [], [], []
+    for s in range(int(seeds)):
+        x_train, x_test, rng = circle._seed_data(s, train, cfg)
+        theta0.append(rng.uniform(0, 2 * np.pi, len(model.parameters)))
+        sets.append(datasets.encode(x_train))
+        labels.append(label(x_train))
+        tests.append(x_test)
+    objective = paired_mse_cost(model, np.stack(sets), np.stack(labels))
+    settings = [("exact", exact)] + [(f"{n} shots/test", est.noisy(int(n), np.random.default_rng(k + 1)))
+                                     for k, n in enumerate(shots)] + [("none (plain MSE)", None)]
+    rows = []
+    for name, pen in settings:
+        start = time.perf_counter()
+        hist = run_training(objective, np.array(theta0), penalty=pen, lam=lam if pen is not None else None,
+                            method="adam", learning_rate=cfg["learning_rate"], steps=cfg["steps"])
+        final = hist.parameters[-1]
+        acc = [float(np.mean(np.sign(model.outputs_on(final[b], datasets.encode(x))) == label(x)))
+               for b, x in enumerate(tests)]
+        rows.append({"penalty": name, "accuracy_mean": float(np.mean(acc)), "accuracy_std": float(np.std(acc)),
+                     "final_exact_penalty": float(np.mean(exact(final))),
+                     "seconds": round(time.perf_counter() - start, 1)})
+    return rows

@@ -3,10 +3,13 @@
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sggd_sym as sg
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.experiments.circle import equivariant_ansatz
+from sggd_sym.testing import strategies as sst
 
 SWAP = sg.groups.finite([sg.ops.SWAP])
 Z_SUM = sg.ops.pauli("ZI") + sg.ops.pauli("IZ")
@@ -101,3 +104,21 @@ def test_rank_ansatze_puts_symmetric_designs_first():
     assert ranking[-1][1].min_penalty == 2
     with pytest.raises(InputValueError, match="empty"):
         sg.analysis.rank_ansatze({}, SWAP)
+
+
+@sst.fast_settings(30)
+@given(sst.circuits(min_qubits=2, max_qubits=2, max_gates=4, max_parameters=2), st.integers(0, 3))
+def test_certificates_are_exact_and_minima_are_minima(circuit, which):
+    observable = [Z_SUM, sg.ops.pauli("ZI"), sg.ops.pauli("XX"), sg.ops.pauli("ZI") + sg.ops.pauli("XI") / 2][which]
+    r = sg.analysis.symmetric_reach(circuit, observable, SWAP, starts=8, steps=150)
+    pen = sg.penalty(circuit, observable, SWAP)
+    if r.certified:
+        assert r.min_penalty == 0 and pen.at(r.certificate) == 0
+        assert 0 <= r.symmetric_dimension <= len(circuit.parameters)
+        assert 0 <= r.reachable_directions <= r.symmetric_dimension
+    else:
+        assert r.numeric_minimum >= -1e-12
+        if r.exact_point is not None:
+            assert abs(float(pen.at(r.exact_point)) - float(r.min_penalty)) < 1e-9
+    points = np.random.default_rng(0).uniform(-np.pi, np.pi, (64, len(circuit.parameters)))
+    assert r.numeric_minimum <= pen(points).min() + 1e-9 if len(circuit.parameters) else True

@@ -101,3 +101,24 @@ def test_gradient_with_controlled_rotations_uses_four_term_rule():
     for theta in ([0.3], [1.9]):
         assert abs(est.exact(theta) - pen(theta)) < 1e-10
         np.testing.assert_allclose(est.exact_gradient(theta), pen.gradient(theta), atol=1e-10)
+
+
+def test_fast_overlaps_equal_the_simulated_swap_tests_and_train():
+    circuit, observable, group = circle_case()
+    slow = SwapTestPenalty.from_circuit(circuit, observable, group)
+    fast = SwapTestPenalty.from_circuit(circuit, observable, group, simulate_swap_tests=False)
+    theta = np.random.default_rng(2).uniform(0, 2 * np.pi, len(circuit.parameters))
+    np.testing.assert_allclose(fast._overlaps(theta), slow._overlaps(theta), atol=1e-12)
+    np.testing.assert_allclose(fast.exact_gradient(theta), slow.exact_gradient(theta), atol=1e-12)
+    from sggd_sym import training
+    pen = sg.penalty(circuit, observable, group)
+    noisy = fast.noisy(10_000, np.random.default_rng(0))
+    h = training.train(pen, theta[None], penalty=noisy, lam=0.0, steps=2)  # recording the noisy penalty
+    assert abs(h.penalty[0, 0] - pen(theta)) < 5 * np.sqrt(fast.variance(theta, 10_000))
+
+
+def test_compare_on_circle_smoke():
+    from sggd_sym import shots
+    rows = shots.compare_on_circle(seeds=1, shots=(50,))
+    assert [r["penalty"] for r in rows] == ["exact", "50 shots/test", "none (plain MSE)"]
+    assert all(0 <= r["accuracy_mean"] <= 1 for r in rows)

@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     from .circuit_json import MAX_QUBITS
 
     parser = _Parser(prog="sggd-sym", description=__doc__.splitlines()[0])
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"sggd-sym {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also: SGGD_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -83,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="cache folder (default: $SGGD_SYM_CACHE_DIR or ~/.cache/sggd_sym)")
 
     reproduce = sub.add_parser("reproduce", help="reproduce the paper's experiments")
-    reproduce.add_argument("experiment", nargs="?", default="all", choices=list(experiments.NAMES) + ["all"])
+    reproduce.add_argument("experiment", nargs="?", default="all", choices=list(experiments.NAMES) + ["all"],
+                           help="E1 werner, E2 circle and its c4 variant, E3 postprocessing, E4 hamming, or all "
+                                "(default: all)")
     reproduce.add_argument("--seeds", type=_bounded_int("--seeds", 1, MAX_SEEDS), default=None,
                            help="number of seeds (default: each experiment's)")
     reproduce.add_argument("--json", action="store_true", help="print one JSON object with the reported figures")

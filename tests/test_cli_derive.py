@@ -108,3 +108,14 @@ def test_builtin_models_still_work(tmp_path, capsys):
     expected = sg.penalty(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2))
     assert json.loads(out)["penalty"] == str(expected.expr)
     assert expected(np.pi) == pytest.approx(3.0, abs=1e-12)
+
+
+def test_version_flag_prints_the_package_version():
+    import subprocess
+    import sys
+
+    import sggd_sym
+
+    proc = subprocess.run([sys.executable, "-m", "sggd_sym.cli", "--version"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == f"sggd-sym {sggd_sym.__version__}"

@@ -304,9 +304,9 @@ case("penalty-hea-5-8-permutations", "sg.penalty(sg.circuits.hardware_efficient(
      "sg.groups.permutations(5))", B, "budget", limit=10, batch="budget")
 case("penalty-hea-2-12", "sg.penalty(sg.circuits.hardware_efficient(2, 12), sg.ops.pauli('ZI'), "
      "sg.groups.finite([sg.ops.SWAP]))", B, "budget", limit=10, batch="budget")
-case("permutations-20", "G = sg.groups.permutations(20)\nassert G.order == 2432902008176640000", "ok", limit=6,
-     batch="xfail")
-case("permutations-65", "sg.groups.permutations(65)", V, "64", limit=6, batch="xfail")
+case("permutations-20", "G = sg.groups.permutations(20)\nassert G.order == 2432902008176640000", "ok", limit=10,
+     batch="groups-large")
+case("permutations-65", "sg.groups.permutations(65)", V, "64", limit=10, batch="groups-large")
 case("pauli-sum-zero-division", "sg.ops.pauli_sum('1/0 Z0', 1)", V, "division by zero")
 case("pauli-sum-huge-coefficient", "sg.ops.pauli_sum('1' * 5000 + ' Z0', 1)", V, "digits")
 case("penalty-budget-text", "sg.penalty(sg.Circuit(1).ry(t, 0), sg.ops.Z, sg.groups.finite([sg.ops.X]), "

@@ -61,25 +61,60 @@ def compiled_to_jax(compiled) -> Callable:
     cols = np.arange(len(owner))
     coeffs_j = jnp.asarray(coeffs)
 
+    active = np.array(compiled.active, dtype=np.intp)
+    m = gather.shape[0]
+
     def powers(x, top):
         out = [jnp.ones_like(x)]
         for _ in range(top):
             out.append(out[-1] * x)
         return jnp.stack(out)            # (top+1, F)
 
-    def values(theta):
-        theta = jnp.asarray(theta)
-        if n_terms == 0:
-            return jnp.zeros((n_outputs,), dtype=theta.dtype)
-        if gather.shape[0] == 0:          # only constants
-            return jnp.ones((n_terms,), dtype=theta.dtype) @ coeffs_j
+    def tables_of(theta):
         angle = freq * theta[owner]
         c, s = jnp.cos(angle), jnp.sin(angle)
-        table = powers(c, max_a)[a_idx, cols] * powers(s, max_b)[b_idx, cols]   # (F,)
-        terms = jnp.prod(table[gather], axis=0)                                 # (T,)
-        return terms @ coeffs_j
+        pc, ps = powers(c, max_a + 1), powers(s, max_b + 1)
+        table = pc[a_idx, cols] * ps[b_idx, cols]                              # (F,)
+        # d/dθ (c^a s^b) = ω (b c^{a+1} s^{b-1} − a c^{a-1} s^{b+1}), from products only
+        dtable = freq * (b_idx * pc[a_idx + 1, cols] * ps[np.maximum(b_idx - 1, 0), cols]
+                         - a_idx * pc[np.maximum(a_idx - 1, 0), cols] * ps[b_idx + 1, cols])
+        return table[gather], dtable[gather]                                    # (m, T) each
 
-    return values
+    def product(rows):
+        out = rows[0]
+        for i in range(1, m):            # unrolled: XLA fuses the chain
+            out = out * rows[i]
+        return out
+
+    @jax.custom_jvp
+    def values(theta):
+        return product(tables_of(theta)[0]) @ coeffs_j
+
+    @values.defjvp
+    def _values_jvp(primals, tangents):
+        # the Jacobian from exclusive prefix/suffix products (as the numpy evaluator), so reverse mode is
+        # one small (K, m) product instead of scatter-adds through the gathers; the rule itself is jnp,
+        # so higher derivatives still work
+        (theta,), (dtheta,) = primals, tangents
+        f, df = tables_of(theta)
+        prefix, suffix = [jnp.ones_like(f[0])], [jnp.ones_like(f[0])]
+        for i in range(m - 1):
+            prefix.append(prefix[-1] * f[i])
+            suffix.append(suffix[-1] * f[m - 1 - i])
+        partial = jnp.stack([prefix[i] * df[i] * suffix[m - 1 - i] for i in range(m)])   # (m, T)
+        terms = prefix[-1] * f[m - 1]
+        jac = coeffs_j.T @ partial.T                                           # (K, m)
+        return terms @ coeffs_j, jac @ dtheta[active]
+
+    def evaluate(theta):
+        theta = jnp.asarray(theta)
+        if n_terms == 0:
+            return jnp.zeros((n_outputs,), dtype=theta.dtype) + 0.0 * jnp.sum(theta)
+        if m == 0:                        # only constants
+            return jnp.ones((n_terms,), dtype=theta.dtype) @ coeffs_j + 0.0 * jnp.sum(theta)
+        return values(theta)
+
+    return evaluate
 
 
 # -- derived functions ------------------------------------------------------------------------------

@@ -331,6 +331,10 @@ class CompiledTrigPolynomials:
         return (owner, a_int, b_int, self.frequencies[owner], int(a_int.max(initial=0)),
                 int(b_int.max(initial=0)))
 
+    @cached_property
+    def _coefficients_t(self) -> np.ndarray:
+        return np.ascontiguousarray(self.coefficients.T)
+
     @staticmethod
     def _powers(x: np.ndarray, top: int) -> np.ndarray:
         """``x^0 … x^top`` stacked on a new leading axis (repeated products)."""
@@ -374,7 +378,7 @@ class CompiledTrigPolynomials:
         arr, single = self._as_batch(theta)
         factors, _ = self._all_tables(arr, False)
         terms = np.prod(factors, axis=0) if factors.shape[0] else np.ones((self.n_terms, arr.shape[0]))
-        out = (self.coefficients.T @ terms).T
+        out = (self._coefficients_t @ terms).T
         return out[0] if single else out
 
     def values_and_jacobian(self, theta) -> tuple[np.ndarray, np.ndarray]:
@@ -397,11 +401,12 @@ class CompiledTrigPolynomials:
         jac = np.zeros((batch, self.n_outputs, self.n_parameters))
         factors, partial = self._all_tables(arr, True)       # (m, T, B) each
         m = factors.shape[0]
-        ct = self.coefficients.T                             # (K, T)
+        ct = self._coefficients_t                            # (K, T), contiguous for BLAS
         if m == 0:
             return (ct @ np.ones((self.n_terms, batch))).T, jac
-        # partial_i = (Π_{k<i} f_k) f_i' (Π_{k>i} f_k): running products, in place, one contiguous (T, B)
-        # slice per active parameter (no division, so vanishing factors are harmless)
+        # partial_i = (Π_{k<i} f_k) f_i' (Π_{k>i} f_k) (no division, so vanishing factors are harmless)
+        # running products in place, one contiguous (T, B) slice per active parameter (cumprod along
+        # the parameter axis is slower: strided accumulate)
         run = factors[0].copy()
         for i in range(1, m):
             partial[i] *= run

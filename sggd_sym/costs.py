@@ -266,9 +266,10 @@ def _mse_from(linear: _PauliLinear, model: Model, labels, name: str) -> DerivedF
     n = len(y)
 
     def evaluate(theta):
-        f, df = linear.outputs(theta, coords)
-        r = f - y[None, :]
-        return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bn,bnp->bp", r, df)
+        # ∇C = (2/n) Σ_x r_x ∇f_x = (2/n) (r·R) ∇a: contract the data first, never form (B, N, p)
+        a, jac = linear.compiled.values_and_jacobian(theta)
+        r = a @ coords.T - y[None, :]
+        return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bk,bkp->bp", r @ coords, jac)
 
     def build_expr():
         def exact():
@@ -413,10 +414,11 @@ class PairedMSE:
         if theta.ndim != 2 or theta.shape[0] != self.coords.shape[0]:
             raise InputValueError(f"PairedMSE: expected a parameter batch of shape ({self.coords.shape[0]}, "
                                   f"{len(self.parameters)}), got {theta.shape}")
-        f, df = self._linear.outputs_paired(theta, self.coords)
-        r = f - self.labels
+        a, jac = self._linear.compiled.values_and_jacobian(theta)
+        r = np.matmul(self.coords, a[:, :, None])[:, :, 0] - self.labels
         n = r.shape[1]
-        return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bn,bnp->bp", r, df)
+        weighted = np.matmul(r[:, None, :], self.coords)[:, 0, :]  # (B, K): data contracted first
+        return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bk,bkp->bp", weighted, jac)
 
     def __call__(self, theta):
         return self.value_and_gradient(theta)[0]

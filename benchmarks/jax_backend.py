@@ -3,7 +3,7 @@
 Cases (medians over ``--repeats``; everything measured in one run, float64 throughout):
 
 4. **Penalty of ``hardware_efficient(3, 4)`` under ``permutations(3)``** (``O = Z⊗I⊗I``, 24 parameters):
-   ``jax.jit(jax.value_and_grad(P.to_jax()))`` — time of the first call (trace + XLA compilation) and per
+   ``jax.jit(jax.value_and_grad(to_jax(P)))`` — time of the first call (trace + XLA compilation) and per
    call — vs the numpy evaluator ``P.value_and_gradient``.  Bars: compile < 10 s, per call within 2× numpy.
 5. **One ``C_P`` value + gradient** of the circle benchmark (``hardware_efficient(2, 3)``, 12 parameters,
    ``O = 3·Z⊗I``, ``G = {I, SWAP}``, λ = 1, 256 points): sggd_sym's numpy evaluator, sggd_sym's JAX
@@ -42,6 +42,7 @@ from jax import lax  # noqa: E402
 
 import sggd_sym as sg  # noqa: E402
 from run import LAM, LAYERS, LEARNING_RATE, OBS_SCALE, circle_problem, data_states, per_call, row, sggd_cost  # noqa: E402
+from sggd_sym.jax_backend import to_jax  # noqa: E402
 from sggd_sym.training import train  # noqa: E402
 
 
@@ -68,7 +69,7 @@ def bench_penalty(args) -> list[dict]:
     theta = np.random.default_rng(0).uniform(-np.pi, np.pi, len(P.parameters))
     compiles = []
     for _ in range(args.repeats):  # a fresh jit each time: trace + XLA compile + first call
-        vg = jax.jit(jax.value_and_grad(P.to_jax()))
+        vg = jax.jit(jax.value_and_grad(to_jax(P)))
         compiles.append(timed(lambda: _block(vg(theta))))
     value, grad = vg(theta)
     v0, g0 = P.value_and_gradient(theta)
@@ -153,7 +154,7 @@ def bench_cost(args) -> list[dict]:
     _, cost = sggd_cost(x, y)
     v0, g0 = cost.value_and_gradient(theta)
     rows = [row(5, case, "sggd_sym numpy evaluator", per_call(lambda: cost.value_and_gradient(theta), args.repeats))]
-    for tool, f in (("sggd_sym JAX backend, jitted", cost.to_jax()), ("JAX statevector peer, jitted", peer_cost(x, y))):
+    for tool, f in (("sggd_sym JAX backend, jitted", to_jax(cost)), ("JAX statevector peer, jitted", peer_cost(x, y))):
         vg = jax.jit(jax.value_and_grad(f))
         compile_s = timed(lambda: _block(vg(theta)))
         value, grad = vg(theta)
@@ -190,7 +191,7 @@ def bench_training(args) -> list[dict]:
     jax_s = median_of(sggd_jax_run, args.repeats)
     rows.append(row(6, case, "sggd_sym train(backend='jax') (incl. derivation + jit compilation)", jax_s,
                     max_abs_diff_final_parameters=float(np.max(np.abs(sggd_jax_run() - final)))))
-    for tool, f in (("sggd_sym JAX backend in jit(vmap(scan Adam))", sggd_cost(x, y)[1].to_jax()),
+    for tool, f in (("sggd_sym JAX backend in jit(vmap(scan Adam))", to_jax(sggd_cost(x, y)[1])),
                     ("JAX statevector peer, jit(vmap(scan Adam))", peer_cost(x, y))):
         run = adam_scan(f, steps, LEARNING_RATE)
         compile_s = timed(lambda: _block(run(theta0)))

@@ -12,7 +12,7 @@ The numeric simulator :mod:`sggd_sym.sim` is deliberately not imported here: it 
 independent witness the tests compare derivations against and imports nothing symbolic.
 """
 
-from . import analysis, circuits, datasets, groups, ops, penalties, postprocess, sweeps, twirling
+from . import analysis, circuits, costs, datasets, groups, ops, penalties, postprocess, sweeps, training, twirling
 from .circuits import Circuit
 from .exceptions import (DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError,
                          SggdError)
@@ -23,7 +23,8 @@ from .penalties import penalty
 from .twirling import constraint_residual, twirl, twirled_observable
 
 __all__ = [
-    "Circuit", "circuits", "datasets", "groups", "ops", "penalties", "postprocess", "sweeps", "twirling",
+    "Circuit", "analysis", "circuits", "costs", "datasets", "groups", "ops", "penalties", "postprocess", "sweeps",
+    "training", "twirling",
     "twirl", "twirled_observable", "constraint_residual", "penalty", "heisenberg_observable",
     "DerivedFunction", "PauliSum",
     "SggdError", "InputValueError", "InputTypeError", "GroupTooLargeError", "DerivationBudgetError",

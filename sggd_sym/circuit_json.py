@@ -33,7 +33,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import _checks, groups, ops
+from . import _checks, groups
 from .circuits import Circuit
 from .exceptions import InputTypeError, InputValueError, SggdError
 from .pauli_sum import PauliSum

@@ -34,6 +34,7 @@ from . import _checks, ops
 from .exceptions import InputTypeError, InputValueError
 from .numeric import lambdify_checked
 from .paulis import words_commute
+from .unitaries import exact_unitary
 
 __all__ = ["Gate", "Circuit", "UnknownGateError", "werner_ansatz", "hardware_efficient", "GATES",
            "MAX_FREQUENCY_MULTIPLE"]
@@ -361,9 +362,7 @@ class Circuit:
 
     # -- matrices ---------------------------------------------------------------------------------
     def _exact_unitary(self) -> sp.ImmutableMatrix:
-        """Exact ``U(θ)`` from the sparse trig-polynomial representation (see :mod:`sggd_sym.heisenberg`)."""
-        from .heisenberg import exact_unitary
-
+        """Exact ``U(θ)`` from the sparse trig-polynomial representation (:mod:`sggd_sym.unitaries`)."""
         return exact_unitary(self)
 
     def unitary_numeric(self, values) -> np.ndarray:

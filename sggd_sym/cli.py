@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from . import experiments, groups, ops
+from . import experiments, groups
 from .exceptions import SggdError
 
 GROUPS = groups.NAMED

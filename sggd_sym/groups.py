@@ -342,6 +342,25 @@ def _dephase(matrix: sp.MatrixBase) -> sp.ImmutableMatrix:
     return m
 
 
+def _closure_size(start, moves, key, max_order: int, too_large: str) -> int:
+    """Breadth-first closure of ``start`` under ``moves(element) -> elements``, counted by ``key``;
+    raises :class:`GroupTooLargeError` (message ``too_large``) as soon as it passes ``max_order``."""
+    seen = {key(start)}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for g in frontier:
+            for h in moves(g):
+                k = key(h)
+                if k not in seen:
+                    seen.add(k)
+                    nxt.append(h)
+                    if len(seen) > max_order:
+                        raise GroupTooLargeError(too_large)
+        frontier = nxt
+    return len(seen)
+
+
 def _numeric_order(matrices, max_order: int, name: str) -> int:
     """Closure in floating point (elements up to phase, keyed by rounded entries): stops at ``max_order``.
 
@@ -355,50 +374,23 @@ def _numeric_order(matrices, max_order: int, name: str) -> int:
         v = flat * (abs(pivot) / pivot)
         return tuple(np.round(v.real, 7) + 0.0) + tuple(np.round(v.imag, 7) + 0.0)
 
-    identity = np.eye(gens[0].shape[0], dtype=complex)
-    seen = {key(identity)}
-    frontier = [identity]
-    while frontier:
-        nxt = []
-        for g in frontier:
-            for gen in gens:
-                h = gen @ g
-                k = key(h)
-                if k not in seen:
-                    seen.add(k)
-                    nxt.append(h)
-                    if len(seen) > max_order:
-                        raise GroupTooLargeError(
-                            f"{name}: the closure of the generators exceeds max_order={max_order} elements (it may "
-                            "be infinite, e.g. a generator of infinite order); its commutant and twirl are still "
-                            "defined (they use only the generators), or pass a larger max_order")
-        frontier = nxt
-    return len(seen)
+    return _closure_size(
+        np.eye(gens[0].shape[0], dtype=complex), lambda g: (gen @ g for gen in gens), key, max_order,
+        f"{name}: the closure of the generators exceeds max_order={max_order} elements (it may be infinite, e.g. a "
+        "generator of infinite order); its commutant and twirl are still defined (they use only the generators), "
+        "or pass a larger max_order")
 
 
 def _tableau_order(maps, n: int, max_order: int, name: str) -> int:
     """Closure of Clifford maps by their images of ``X_q, Z_q`` (an element up to phase)."""
-    basis = []
-    for q in range(n):
-        for letter in "XZ":
-            basis.append("I" * q + letter + "I" * (n - q - 1))
-    start = tuple((1, w) for w in basis)
-    seen = {start}
-    frontier = [start]
-    while frontier:
-        nxt = []
-        for images in frontier:
-            for m in maps:
-                new = tuple((s * t, v) for (s, w) in images for t, v in [m.apply(w)])
-                if new not in seen:
-                    seen.add(new)
-                    nxt.append(new)
-                    if len(seen) > max_order:
-                        raise GroupTooLargeError(
-                            f"{name}: the group has more than max_order={max_order} elements; pass a larger "
-                            "max_order (its commutant and twirl never need the elements)")
-        frontier = nxt
-    return len(seen)
+    start = tuple((1, "I" * q + letter + "I" * (n - q - 1)) for q in range(n) for letter in "XZ")
+
+    def moves(images):
+        return (tuple((s * t, v) for (s, w) in images for t, v in [m.apply(w)]) for m in maps)
+
+    return _closure_size(start, moves, lambda images: images, max_order,
+                         f"{name}: the group has more than max_order={max_order} elements; pass a larger max_order "
+                         "(its commutant and twirl never need the elements)")
 
 
 class LieGroup(SymmetryGroup):

@@ -35,6 +35,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("sggd_sym.jax_backend needs JAX: pip install 'sggd_sym[jax]'") from exc
 
 from .exceptions import InputTypeError, InputValueError
+from .numeric import DerivedFunction
 
 __all__ = ["to_jax", "compiled_to_jax", "register", "JaxUnsupported"]
 
@@ -278,8 +279,6 @@ def to_jax(fn, *, fallback: str = "callback", enable_x64: bool = True) -> Callab
     >>> round(float(jax.jit(f)(np.array([np.pi]))), 12)
     3.0
     """
-    from .numeric import DerivedFunction
-
     if not isinstance(fn, DerivedFunction):
         raise InputTypeError(f"to_jax: expected a sggd_sym DerivedFunction, got {type(fn).__name__}")
     if fallback not in ("callback", "error"):

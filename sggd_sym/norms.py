@@ -34,11 +34,10 @@ from .exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from .groups import FiniteGroup, LieGroup, SymmetryGroup
 from .heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
 from .numeric import DerivedFunction
-from .pauli_sum import PauliSum
 from .paulis import multiply_words, words_commute
-from .twirling import TwirledObservable, twirled_observable
+from .twirling import TwirledObservable
 
-__all__ = ["NORMS", "guidance_penalty", "normalized_hs_penalty", "schatten4_penalty", "generator_penalty",
+__all__ = ["NORMS", "check_norm", "normalized_hs_penalty", "schatten4_penalty", "generator_penalty",
            "generator_terms", "square_terms", "PAIR_LIMIT", "EXPAND_LIMIT"]
 
 #: The accepted values of ``norm=``.
@@ -57,29 +56,6 @@ def check_norm(where: str, norm) -> str:
     if norm not in NORMS:
         raise InputValueError(f"{where}: norm {norm!r} unknown; use one of {', '.join(map(repr, NORMS))}")
     return norm
-
-
-def guidance_penalty(circuit: Circuit, observable, group: SymmetryGroup, norm: str = "hs", *,
-                     budget: int | None = DEFAULT_BUDGET) -> DerivedFunction:
-    """The guidance penalty of ``circuit`` under ``group`` in the chosen ``norm`` (see module doc)."""
-    from .penalties import penalty_from
-
-    norm = check_norm("penalty", norm)
-    if norm == "generators":
-        if not isinstance(circuit, Circuit):
-            raise InputTypeError(f"penalty: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
-        if not isinstance(group, SymmetryGroup):
-            raise InputTypeError(f"penalty: group expected a sggd_sym.groups group, got {type(group).__name__}")
-        if group.dim != circuit.dim:
-            raise InputValueError(f"penalty: group acts on {group.n_qubits} qubit(s) but the circuit has "
-                                  f"{circuit.n_qubits}; build the group for {circuit.n_qubits} qubits")
-        return generator_penalty(circuit, observable, group, budget=budget)
-    twirled = twirled_observable(circuit, observable, group, budget=budget)
-    if norm == "hs":
-        return penalty_from(twirled)
-    if norm == "normalized_hs":
-        return normalized_hs_penalty(twirled)
-    return schatten4_penalty(twirled)
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -106,11 +82,8 @@ def _sum_of_squares(params, compiled, weight: float, build_expr, name, unused):
 
 
 # -- normalised HS --------------------------------------------------------------------------------
-def normalized_hs_penalty(twirled: TwirledObservable) -> DerivedFunction:
-    """``P / ‖O‖² = 1 − ‖T_G[Õ]‖²/‖Õ‖²`` (between 0 and 1)."""
-    from .penalties import penalty_from
-
-    base = penalty_from(twirled)
+def normalized_hs_penalty(twirled: TwirledObservable, base: DerivedFunction) -> DerivedFunction:
+    """``P / ‖O‖² = 1 − ‖T_G[Õ]‖²/‖Õ‖²`` (between 0 and 1), from the HS penalty ``base`` of ``twirled``."""
     norm2 = sp.nsimplify(twirled.heisenberg.observable.hs_norm2())
     if norm2 == 0:
         raise InputValueError("penalty: norm='normalized_hs' needs a nonzero observable (‖O‖ = 0)")

@@ -99,14 +99,6 @@ class DerivedFunction:
         value, grad = self._evaluate(arr)
         return (float(value[0]), grad[0]) if single else (value, grad)
 
-    def to_jax(self, **kwargs):
-        """A pure JAX function ``theta (p,) -> scalar`` of this function, built from its compiled monomial
-        tables (``jax.jit``/``jax.grad``/``jax.vmap`` accept it); see :func:`sggd_sym.jax_backend.to_jax`.
-        Needs the ``jax`` extra."""
-        from .jax_backend import to_jax
-
-        return to_jax(self, **kwargs)
-
     def at(self, values: dict | Sequence) -> sp.Expr:
         """Exact value at exact parameter values (a dict or a sequence in parameter order)."""
         where = f"{self.name}.at"

@@ -38,7 +38,7 @@ import sympy as sp
 
 from . import _checks
 from .exceptions import DerivationBudgetError, InputTypeError, InputValueError
-from .paulis import PAULI_LETTERS, multiply_words
+from .paulis import multiply_words
 
 __all__ = ["PauliSum", "as_pauli_sum", "exact_coefficient", "pauli_word_matrix", "MATRIX_QUBIT_LIMIT"]
 

@@ -15,8 +15,10 @@ import numpy as np
 import sympy as sp
 
 from .circuits import Circuit
+from .exceptions import InputTypeError, InputValueError
 from .groups import SymmetryGroup
 from .heisenberg import DEFAULT_BUDGET
+from .norms import check_norm, generator_penalty, normalized_hs_penalty, schatten4_penalty
 from .numeric import DerivedFunction
 from .twirling import TwirledObservable, twirled_observable
 
@@ -42,11 +44,22 @@ def penalty(circuit: Circuit, observable, group: SymmetryGroup, *, norm: str = "
     >>> round(P(np.pi), 12)
     3.0
     """
-    if norm != "hs":
-        from .norms import guidance_penalty
-
-        return guidance_penalty(circuit, observable, group, norm, budget=budget)
-    return penalty_from(twirled_observable(circuit, observable, group, budget=budget))
+    norm = check_norm("penalty", norm)
+    if norm == "generators":
+        if not isinstance(circuit, Circuit):
+            raise InputTypeError(f"penalty: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
+        if not isinstance(group, SymmetryGroup):
+            raise InputTypeError(f"penalty: group expected a sggd_sym.groups group, got {type(group).__name__}")
+        if group.dim != circuit.dim:
+            raise InputValueError(f"penalty: group acts on {group.n_qubits} qubit(s) but the circuit has "
+                                  f"{circuit.n_qubits}; build the group for {circuit.n_qubits} qubits")
+        return generator_penalty(circuit, observable, group, budget=budget)
+    twirled = twirled_observable(circuit, observable, group, budget=budget)
+    if norm == "normalized_hs":
+        return normalized_hs_penalty(twirled, penalty_from(twirled))
+    if norm == "schatten4":
+        return schatten4_penalty(twirled)
+    return penalty_from(twirled)
 
 
 def penalty_from(twirled: TwirledObservable) -> DerivedFunction:

@@ -13,7 +13,6 @@ Everything is vectorised over a batch of initial points (``theta0`` of shape ``(
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np

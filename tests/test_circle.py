@@ -1,5 +1,7 @@
 """E2 (paper Fig. 3): data, encoding, the derived model against the simulator, the bars, and the sweeps."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -8,6 +10,8 @@ from hypothesis import strategies as st
 import sggd_sym as sg
 from sggd_sym import datasets, sim
 from sggd_sym.experiments import circle
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_labels_are_balanced_and_invariant():
@@ -97,6 +101,18 @@ def test_bar_sggd_recovers_right_half_bias(bars):
     assert seeds == 20
     assert plain < 0.80  # the bias is real
     assert sggd - plain >= 0.12
+
+
+def test_bars_agree_with_the_stored_readme_results(bars):
+    """The bar runs are default-setting rows of ``results/circle.json`` (the README table): same numbers."""
+    from sggd_sym.experiments import report_tables
+
+    stored = {report_tables.row_key("circle", r): r
+              for r in report_tables.load(ROOT / "results" / "circle.json")["result"]["rows"]}
+    for (train, method, *lam), (acc, seeds) in bars.items():
+        row = stored[(train, method, lam[0] if lam else None)]
+        assert seeds == row["seeds"] == 20
+        assert f"{acc:.1%}" == f"{row['test_accuracy_mean']:.1%}"
 
 
 def test_results_do_not_depend_on_the_executor():

@@ -39,7 +39,7 @@ from .twirling import twirled_observable
 
 __all__ = [
     "Model", "InvariantDataWarning", "expectation", "mse_cost", "penalised_cost", "twirled_cost",
-    "PenalisedCost", "data_invariant", "PairedMSE", "paired_mse_cost", "data_span_rank", "satisfies_constraint", "lambda_crit",
+    "PenalisedCost", "QuadraticCost", "data_invariant", "PairedMSE", "paired_mse_cost", "data_span_rank", "satisfies_constraint", "lambda_crit",
 ]
 
 
@@ -104,6 +104,8 @@ class _PauliLinear:
     def restricted_to(self, coords: np.ndarray) -> tuple["_PauliLinear", np.ndarray]:
         """Drop the words on which every data point has coordinate 0 (they add nothing to ``f``): e.g. all
         but the ``{I, Z}`` words for basis-state data.  Returns the smaller map and its coordinates."""
+        if coords.shape[-1] == 0:  # no words at all (e.g. a twirl to 0): nothing to drop
+            return self, coords
         keep = np.flatnonzero(np.any(coords.reshape(-1, coords.shape[-1]) != 0, axis=0))
         if keep.size == len(self.words):
             return self, coords
@@ -230,6 +232,103 @@ def _check_model(where: str, model) -> Model:
     return model
 
 
+# -- the Gram (quadratic-form) evaluation -----------------------------------------------------------
+class _Quadratic:
+    """``C(θ) = a(θ)ᵀ A a(θ) − 2 bᵀ a(θ) + c`` for exact trig polynomials ``a`` (compiled), ``A`` symmetric.
+
+    The MSE of a model linear in its coordinates, ``(1/n) Σ_x (a·r_x − y_x)²``, is this form with the data
+    contracted once: ``A = RᵀR/n``, ``b = Rᵀy/n``, ``c = yᵀy/n`` (``R`` the ``(n, K)`` data coordinates);
+    the HS penalty ``P = ‖Õ‖² − ‖T_G[Õ]‖² = aᵀ(d·1 − LᵀWL)a`` is one too (``L`` the commutant basis in Pauli
+    coordinates, ``W = diag(1/‖B_i‖²)``, ``‖Õ‖² = d Σ_w a_w²``), so ``C_P = aᵀ(M + λD)a − 2bᵀa + c``: a
+    call no longer touches the data points and needs one trig evaluation of ``(a, ∂a)``.  The gradient is
+    ``2(Aa − b)ᵀ ∂a``, contracted before the Jacobian (``∂a`` is never formed for one parameter vector).
+
+    Rounding: the value is a difference of terms of size ``~ aᵀAa``, so its absolute error is a few ulp of
+    that (``~1e-15`` for the circle benchmark), also at a perfect fit where the direct form's relative error
+    is small but this one's is not (``tests/test_costs_gram.py`` measures it).
+    """
+
+    def __init__(self, compiled, A, b, c):
+        self.compiled = compiled
+        self.A = np.ascontiguousarray((np.asarray(A, dtype=float) + np.asarray(A, dtype=float).T) / 2)
+        self.b = np.ascontiguousarray(b, dtype=float)
+        self.c = float(c)
+        p = compiled.n_parameters
+        self.shape = (p,)
+        self.coefficients = np.ascontiguousarray(compiled.coefficients)
+        self.coefficients2 = 2.0 * self.coefficients
+        active = list(compiled.active)
+        self.select = None
+        if active != list(range(p)):
+            self.select = np.zeros((len(active), p))
+            self.select[np.arange(len(active)), active] = 1.0
+
+    def batch(self, theta: np.ndarray):
+        """Values ``(B,)`` and gradients ``(B, p)`` for a checked batch ``(B, p)``."""
+        a, jac = self.compiled.values_and_jacobian(theta)
+        h = a @ self.A
+        value = np.einsum("bk,bk->b", a, h - 2.0 * self.b) + self.c
+        return value, np.matmul((2.0 * (h - self.b))[:, None, :], jac)[:, 0, :]
+
+    def single(self, theta: np.ndarray):
+        """``(float, (p,))`` for one float64 vector, or ``None`` (not finite, or nothing active): few numpy
+        calls, no ``(K, p)`` Jacobian (``∇ = partials @ (C @ 2(Aa − b))``)."""
+        out = self.compiled.single_partials(theta)
+        if out is None:
+            return None
+        terms, partial = out
+        a = terms @ self.coefficients
+        r = self.A @ a
+        r -= self.b                                     # Aa − b
+        value = float(a @ r) - float(self.b @ a) + self.c
+        grad = partial @ (self.coefficients2 @ r)
+        return value, (grad if self.select is None else grad @ self.select)
+
+
+def _quadratic_evaluate(quad: _Quadratic):
+    def evaluate(theta):
+        return quad.batch(theta)
+    return evaluate
+
+
+def _data_gram(coords: np.ndarray, y: np.ndarray):
+    """``(RᵀR/n, Rᵀy/n, yᵀy/n)`` of data coordinates ``R`` ``(n, K)`` and labels ``y`` ``(n,)``."""
+    n = len(y)
+    return coords.T @ coords / n, coords.T @ y / n, float(y @ y) / n
+
+
+class _FastSingle:
+    """Mixin for a :class:`DerivedFunction` with a :class:`_Quadratic` (``self._quad``): one float64
+    parameter vector of the right shape skips the batch machinery (same checks: anything else, and any
+    non-finite value, goes the checked way)."""
+
+    _quad = None
+
+    def _single(self, values):
+        quad = self._quad
+        if quad is not None and type(values) is np.ndarray and values.dtype == np.float64 \
+                and values.shape == quad.shape:
+            return quad.single(values)
+        return None
+
+    def value_and_gradient(self, values):
+        out = self._single(values)
+        return out if out is not None else super().value_and_gradient(values)
+
+    def __call__(self, values):
+        out = self._single(values)
+        return out[0] if out is not None else super().__call__(values)
+
+    def gradient(self, values):
+        out = self._single(values)
+        return out[1] if out is not None else super().gradient(values)
+
+
+class QuadraticCost(_FastSingle, DerivedFunction):
+    """A :class:`DerivedFunction` evaluated as a quadratic form in compiled coordinates (``C_MSE``,
+    ``C_T``): see :class:`_Quadratic`."""
+
+
 # -- costs ---------------------------------------------------------------------------------------
 def expectation(model: Model, index: int) -> DerivedFunction:
     """Eq. 1 for data point ``index``: ``f_θ(x_index) = Σ_P a_P(θ) r_P(x_index)``."""
@@ -258,11 +357,9 @@ def _exact_only(where: str, model: Model, build):
     return build()
 
 
-def _mse_from(linear: _PauliLinear, model: Model, labels, name: str) -> DerivedFunction:
-    y, exact_y = _labels(name, labels, model.n_points, model.exact)
-    coords = model.coordinates_for(linear.words)
-    if not model.exact:
-        linear, coords = linear.restricted_to(coords)
+def _direct_mse_evaluate(linear: _PauliLinear, coords: np.ndarray, y: np.ndarray):
+    """``C_MSE`` from the residuals ``f_θ(x) − y(x)`` on every data point (the form without the Gram
+    contraction; ``gram=False``)."""
     n = len(y)
 
     def evaluate(theta):
@@ -270,6 +367,18 @@ def _mse_from(linear: _PauliLinear, model: Model, labels, name: str) -> DerivedF
         a, jac = linear.compiled.values_and_jacobian(theta)
         r = a @ coords.T - y[None, :]
         return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bk,bkp->bp", r @ coords, jac)
+
+    return evaluate
+
+
+def _mse_from(linear: _PauliLinear, model: Model, labels, name: str, gram: bool = True) -> DerivedFunction:
+    y, exact_y = _labels(name, labels, model.n_points, model.exact)
+    coords = model.coordinates_for(linear.words)
+    if not model.exact:
+        linear, coords = linear.restricted_to(coords)
+    n = len(y)
+    quad = _Quadratic(linear.compiled, *_data_gram(coords, y)) if gram else None
+    evaluate = _quadratic_evaluate(quad) if gram else _direct_mse_evaluate(linear, coords, y)
 
     def build_expr():
         def exact():
@@ -279,14 +388,22 @@ def _mse_from(linear: _PauliLinear, model: Model, labels, name: str) -> DerivedF
             return sp.Rational(1, n) * sp.Add(*[(f - yy) ** 2 for f, yy in zip(fs, exact_y)])
         return _exact_only(name, model, exact)
 
-    return DerivedFunction(model.parameters, evaluate, build_expr, name=name,
-                           unused_parameters=model.heisenberg.unused_parameters)
+    out = QuadraticCost(model.parameters, evaluate, build_expr, name=name,
+                        unused_parameters=model.heisenberg.unused_parameters)
+    out._quad = quad
+    return out
 
 
-def mse_cost(model: Model, labels) -> DerivedFunction:
-    """``C_MSE(θ) = (1/|S|) Σ_x (f_θ(x) − y(x))²`` (Eq. 6 without the penalty), ``f`` from Eq. 1."""
+def mse_cost(model: Model, labels, *, gram: bool = True) -> DerivedFunction:
+    """``C_MSE(θ) = (1/|S|) Σ_x (f_θ(x) − y(x))²`` (Eq. 6 without the penalty), ``f`` from Eq. 1.
+
+    ``gram=True`` (default) evaluates it as the quadratic form ``aᵀMa − 2bᵀa + c`` of the Pauli
+    coefficients ``a(θ)`` with the data contracted once (``M = RᵀR/n``, ``b = Rᵀy/n``, ``c = yᵀy/n``):
+    a call costs the same for 10 or 10⁶ points.  Its absolute rounding error is a few ulp of ``aᵀMa``
+    (not of the MSE itself), so at a near-perfect fit ``gram=False`` (the residuals on every point) has the
+    better relative accuracy."""
     model = _check_model("mse_cost", model)
-    return _mse_from(model._linear, model, labels, "C_MSE")
+    return _mse_from(model._linear, model, labels, "C_MSE", gram)
 
 
 def _check_lambda(where: str, lam) -> float:
@@ -309,10 +426,14 @@ def _check_group(where: str, group, model: Model) -> SymmetryGroup:
     return group
 
 
-class PenalisedCost(DerivedFunction):
-    """``C_P = C_MSE + λ P`` (Eq. 6), keeping its parts :attr:`mse` and :attr:`penalty` and :attr:`lam`."""
+class PenalisedCost(_FastSingle, DerivedFunction):
+    """``C_P = C_MSE + λ P`` (Eq. 6), keeping its parts :attr:`mse` and :attr:`penalty` and :attr:`lam`.
 
-    def __init__(self, mse: DerivedFunction, penalty: DerivedFunction, lam):
+    ``quadratic`` (built by :func:`penalised_cost`): the whole cost as one quadratic form in the Pauli
+    coefficients of ``Õ(θ)`` (:class:`_Quadratic`), evaluated with one trig evaluation; without it the
+    value and gradient are the sums of the parts'."""
+
+    def __init__(self, mse: DerivedFunction, penalty: DerivedFunction, lam, *, quadratic: "_Quadratic | None" = None):
         self.mse = mse
         self.penalty = penalty
         self.lam = lam
@@ -323,18 +444,53 @@ class PenalisedCost(DerivedFunction):
             v2, g2 = penalty._evaluate(theta)
             return v1 + lam_f * v2, g1 + lam_f * g2
 
-        super().__init__(mse.parameters, evaluate, lambda: mse.expr + sp.nsimplify(lam) * penalty.expr,
+        self._quad = quadratic
+        super().__init__(mse.parameters, evaluate if quadratic is None else _quadratic_evaluate(quadratic),
+                         lambda: mse.expr + sp.nsimplify(lam) * penalty.expr,
                          name=f"C_MSE + {lam}*P", unused_parameters=tuple(
                              p for p in mse.unused_parameters if p in penalty.unused_parameters))
 
 
-def penalised_cost(model: Model, labels, group: SymmetryGroup, lam) -> PenalisedCost:
-    """Eq. 6: ``C_P(θ) = C_MSE(θ) + λ ‖T_G[Õ(θ)] − Õ(θ)‖²`` with ``λ ≥ 0``."""
+def _penalty_gram(model: Model, twirled) -> np.ndarray | None:
+    """``D`` with ``P(θ) = a(θ)ᵀ D a(θ)`` over :attr:`Model.words`: ``D = d·1 − LᵀWL``, ``L_iw = Tr(B_i P_w)``,
+    ``W = diag(1/‖B_i‖²)`` (``‖T_G[Õ]‖² = Σ_i ⟨B_i, Õ⟩²/‖B_i‖²``, ``‖Õ‖² = d Σ_w a_w²``).  ``None`` when the
+    twirl was derived for other words."""
+    words = model.words
+    if set(twirled.heisenberg.terms) != set(words):
+        return None
+    index = {w: k for k, w in enumerate(words)}
+    L = np.zeros((len(twirled.basis), len(words)))
+    weights = np.empty(len(twirled.basis))
+    for i, (coords, norm2) in enumerate(twirled.basis):
+        weights[i] = 1.0 / float(sp.re(sp.N(norm2, 17)))
+        for w, v in coords.items():
+            if w in index:
+                L[i, index[w]] = float(sp.re(sp.N(v, 17)))
+    return model.circuit.dim * np.eye(len(words)) - (L.T * weights) @ L
+
+
+def penalised_cost(model: Model, labels, group: SymmetryGroup, lam, *, gram: bool = True) -> PenalisedCost:
+    """Eq. 6: ``C_P(θ) = C_MSE(θ) + λ ‖T_G[Õ(θ)] − Õ(θ)‖²`` with ``λ ≥ 0``.
+
+    ``gram=True`` (default): value and gradient of the whole cost come from one quadratic form
+    ``aᵀ(M + λD)a − 2bᵀa + c`` in the Pauli coefficients ``a(θ)`` of ``Õ(θ)`` (see :func:`mse_cost`; ``D``
+    the penalty's form), one trig evaluation per call, independent of the number of points.  Its parts
+    :attr:`~PenalisedCost.mse` and :attr:`~PenalisedCost.penalty` (what :func:`~sggd_sym.training.train`
+    uses) are the usual ones.  ``gram=False``: the sum of the parts, MSE from the residuals."""
     model = _check_model("penalised_cost", model)
-    _check_lambda("penalised_cost", lam)
+    lam_f = _check_lambda("penalised_cost", lam)
     group = _check_group("penalised_cost", group, model)
-    penalty = penalty_from(twirled_observable(model.circuit, model.observable, group))
-    return PenalisedCost(mse_cost(model, labels), penalty, lam)
+    twirled = twirled_observable(model.circuit, model.observable, group)
+    penalty = penalty_from(twirled)
+    mse = mse_cost(model, labels, gram=gram)
+    quadratic = None
+    if gram:
+        D = _penalty_gram(model, twirled)
+        if D is not None:
+            y, _ = _labels("penalised_cost", labels, model.n_points, False)
+            M, b, c = _data_gram(model.coordinates, y)
+            quadratic = _Quadratic(model._linear.compiled, M + lam_f * D, b, c)
+    return PenalisedCost(mse, penalty, lam, quadratic=quadratic)
 
 
 def data_invariant(model: Model, group: SymmetryGroup) -> bool:
@@ -350,7 +506,8 @@ def data_invariant(model: Model, group: SymmetryGroup) -> bool:
     return True
 
 
-def twirled_cost(model: Model, labels, group: SymmetryGroup, *, warn_invariant: bool = True) -> DerivedFunction:
+def twirled_cost(model: Model, labels, group: SymmetryGroup, *, warn_invariant: bool = True,
+                 gram: bool = True) -> DerivedFunction:
     """Eq. 7: ``C_T(θ) = (1/|S|) Σ_x (Tr[T_G[Õ(θ)] ρ(x)] − y(x))²``.
 
     When every ``ρ(x)`` is ``G``-invariant, ``Tr[T[Õ]ρ] = Tr[Õ T[ρ]] = Tr[Õρ]`` so ``C_T = C_MSE``;
@@ -365,7 +522,7 @@ def twirled_cost(model: Model, labels, group: SymmetryGroup, *, warn_invariant: 
                       f"invariant under {group.name} where Õ can see them), so C_T = C_MSE (Eq. 7); the twirled "
                       "cost trains exactly the plain cost. Pass warn_invariant=False to silence this.",
                       InvariantDataWarning, stacklevel=2)
-    return _mse_from(linear, model, labels, "C_T")
+    return _mse_from(linear, model, labels, "C_T", gram)
 
 
 def _same_outputs(model: Model, twirled_linear: _PauliLinear) -> bool:
@@ -403,11 +560,18 @@ class PairedMSE:
     train in one vectorised run.
     """
 
-    def __init__(self, linear: _PauliLinear, coords: np.ndarray, labels: np.ndarray, parameters):
+    def __init__(self, linear: _PauliLinear, coords: np.ndarray, labels: np.ndarray, parameters, *,
+                 gram: bool = True):
         self._linear = linear
         self.coords = coords
         self.labels = labels
         self.parameters = tuple(parameters)
+        self.gram = gram
+        if gram:  # one Gram form per data set: M (B, K, K), b (B, K), c (B,) (see mse_cost)
+            n = coords.shape[1]
+            self._M = np.matmul(np.swapaxes(coords, 1, 2), coords) / n
+            self._b = np.matmul(labels[:, None, :], coords)[:, 0, :] / n
+            self._c = np.einsum("bn,bn->b", labels, labels) / n
 
     def value_and_gradient(self, theta):
         theta = np.asarray(theta, dtype=float)
@@ -415,6 +579,10 @@ class PairedMSE:
             raise InputValueError(f"PairedMSE: expected a parameter batch of shape ({self.coords.shape[0]}, "
                                   f"{len(self.parameters)}), got {theta.shape}")
         a, jac = self._linear.compiled.values_and_jacobian(theta)
+        if self.gram:
+            h = np.matmul(self._M, a[:, :, None])[:, :, 0]                 # M_b a_b
+            value = np.einsum("bk,bk->b", a, h - 2.0 * self._b) + self._c
+            return value, np.matmul((2.0 * (h - self._b))[:, None, :], jac)[:, 0, :]
         r = np.matmul(self.coords, a[:, :, None])[:, :, 0] - self.labels
         n = r.shape[1]
         weighted = np.matmul(r[:, None, :], self.coords)[:, 0, :]  # (B, K): data contracted first
@@ -424,12 +592,14 @@ class PairedMSE:
         return self.value_and_gradient(theta)[0]
 
 
-def paired_mse_cost(model: Model, data_sets, label_sets, *, group: SymmetryGroup | None = None) -> PairedMSE:
+def paired_mse_cost(model: Model, data_sets, label_sets, *, group: SymmetryGroup | None = None,
+                    gram: bool = True) -> PairedMSE:
     """``C_MSE`` (or ``C_T`` when ``group`` is given) of ``model``'s circuit on ``B`` data sets at once.
 
     ``data_sets``: numeric states ``(B, N, d, d)``, or a sequence of ``B`` data sets of ``N`` states each in any
     form :class:`~sggd_sym.pauli_data.PauliData` reads (e.g. :class:`~sggd_sym.pauli_data.ProductStates`, which
-    never forms a ``d × d`` matrix); ``label_sets``: ``(B, N)``.
+    never forms a ``d × d`` matrix); ``label_sets``: ``(B, N)``.  ``gram``: as in :func:`mse_cost` (one
+    ``(K, K)`` Gram matrix per data set).
     """
     model = _check_model("paired_mse_cost", model)
     d = model.circuit.dim
@@ -453,7 +623,7 @@ def paired_mse_cost(model: Model, data_sets, label_sets, *, group: SymmetryGroup
     if labels.shape != coords.shape[:2] or not np.all(np.isfinite(labels)):
         _checks.fail("paired_mse_cost", f"label_sets expected finite values of shape {coords.shape[:2]}, "
                      f"got {labels.shape}")
-    return PairedMSE(linear, coords, labels, model.parameters)
+    return PairedMSE(linear, coords, labels, model.parameters, gram=gram)
 
 
 # -- verification helpers -------------------------------------------------------------------------

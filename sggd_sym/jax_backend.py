@@ -157,12 +157,25 @@ def _expectation(fn, env):
     return lambda theta: jnp.dot(a_of(theta), coords)
 
 
-@register("_mse_from.<locals>.evaluate")
+@register("_direct_mse_evaluate.<locals>.evaluate")
 def _mse(fn, env):
     a_of = _linear_jax(env["linear"])
     coords_t = jnp.asarray(np.asarray(env["coords"]).T)
     y = jnp.asarray(env["y"])
     return lambda theta: jnp.mean((a_of(theta) @ coords_t - y) ** 2)
+
+
+@register("_quadratic_evaluate.<locals>.evaluate")
+def _quadratic(fn, env):
+    """``a(θ)ᵀ A a(θ) − 2 bᵀ a(θ) + c`` (the Gram form of MSE and penalised costs)."""
+    quad = env["quad"]
+    a_of = compiled_to_jax(quad.compiled)
+    A, b, c = jnp.asarray(quad.A), jnp.asarray(quad.b), float(quad.c)
+
+    def value(theta):
+        a = a_of(theta)
+        return a @ (A @ a - 2.0 * b) + c
+    return value
 
 
 @register("PenalisedCost.__init__.<locals>.evaluate")

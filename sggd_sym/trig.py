@@ -419,6 +419,65 @@ class CompiledTrigPolynomials:
         jac[:, :, self.active] = np.transpose(ct @ partial, (2, 1, 0))   # (m, K, B) -> (B, K, m)
         return values, jac
 
+    # -- one parameter vector: few numpy calls, no batch axis -----------------------------------
+    @cached_property
+    def _single_plan(self):
+        """Static tables of :meth:`single_partials` (``None`` when no parameter is active).
+
+        ``angles``: ``(p, 3F)``, one nonzero ``ω_j`` per column (so ``θ @ angles`` is exact) and a last
+        column of ones (``Σ θ``, finite iff every entry is); ``exponents`` ``(2, 3F)``:
+        ``[a, a+1, max(a−1, 0)]`` for the cosines and ``[b, max(b−1, 0), b+1]`` for the sines, so one
+        ``np.power`` gives ``c^a s^b``, ``c^{a+1} s^{b−1}``, ``c^{a−1} s^{b+1}`` (integer exponents ≥ 0: no
+        ``0 · 0^{−1}`` at ``c = 0``); ``weights`` ``(2F,)``: ``[ω b, −ω a]``; ``gather`` ``(3, m, T)``: each
+        term's factor per active parameter, the same rows reversed (for the suffix products) and the
+        derivative factor."""
+        m = len(self.active)
+        if m == 0 or self.n_terms == 0:
+            return None
+        owner, a, b, w, _, _ = self._int_tables
+        gather = self._flat[3]
+        f = len(owner)
+        angles = np.zeros((self.n_parameters, 3 * f + 1))
+        for k in range(3):
+            angles[owner, k * f + np.arange(f)] = w
+        angles[:, -1] = 1.0
+        exponents = np.ones((2, 3 * f + 1))
+        exponents[0, :3 * f] = np.concatenate([a, a + 1, np.maximum(a - 1, 0)])
+        exponents[1, :3 * f] = np.concatenate([b, np.maximum(b - 1, 0), b + 1])
+        weights = np.concatenate([w * b, -w * a])
+        index = np.stack([gather, gather[::-1], gather + f])
+        return angles, exponents, weights, index, f, m
+
+    def single_partials(self, theta: np.ndarray):
+        """For one parameter vector ``theta`` ``(p,)`` (float64, unchecked): the monomials ``(T,)`` and
+        ``∂ monomial / ∂θ_j`` for the active parameters ``(m, T)`` (prefix/suffix products, as
+        :meth:`values_and_jacobian`), so that values are ``monomials @ coefficients`` and a contracted
+        gradient ``(∂/∂θ) Σ_k u_k q_k = partials @ (coefficients @ u)``.  About fifteen numpy calls and no
+        ``(K, p)`` Jacobian.  Returns ``None`` when some entry of ``theta`` is not finite or no parameter is
+        active (callers then take the checked batch path)."""
+        plan = self._single_plan
+        if plan is None:
+            return None
+        angles, exponents, weights, index, f, m = plan
+        ang = theta @ angles
+        if not np.isfinite(ang[-1]):
+            return None
+        x = np.empty((2, ang.shape[0]))
+        np.cos(ang, out=x[0])
+        np.sin(ang, out=x[1])
+        np.power(x, exponents, out=x)
+        prod = np.multiply(x[0, :-1], x[1, :-1])           # [c^a s^b, c^{a+1}s^{b-1}, c^{a-1}s^{b+1}]
+        tail = prod[f:]
+        np.multiply(tail, weights, out=tail)
+        np.add(tail[:f], tail[f:], out=tail[:f])          # d/dθ (c^a s^b) = ω(b c^{a+1}s^{b-1} − a c^{a-1}s^{b+1})
+        g = np.take(prod, index)                          # (3, m, T): factors, reversed factors, derivatives
+        run = np.empty((2, m + 1, self.n_terms))
+        run[:, 0] = 1.0
+        np.multiply.accumulate(g[:2], axis=1, out=run[:, 1:])   # inclusive prefix / suffix products
+        partial = np.multiply(run[0, :m], run[1, m - 1::-1])     # exclusive prefix × exclusive suffix
+        np.multiply(partial, g[2], out=partial)
+        return run[0, m], partial
+
     def jax_tables(self) -> dict:
         """The static tables a JAX (or other array-library) evaluator needs, as numpy arrays.
 

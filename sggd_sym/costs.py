@@ -248,20 +248,35 @@ class _Quadratic:
     is small but this one's is not (``tests/test_costs_gram.py`` measures it).
     """
 
+    #: Largest number of monomials for which one call contracts in monomial space (``(T+1)²`` matrix).
+    MONOMIAL_SPACE = 256
+
     def __init__(self, compiled, A, b, c):
         self.compiled = compiled
-        self.A = np.ascontiguousarray((np.asarray(A, dtype=float) + np.asarray(A, dtype=float).T) / 2)
+        A = np.asarray(A, dtype=float)
+        self.A = np.ascontiguousarray((A + A.T) / 2)
         self.b = np.ascontiguousarray(b, dtype=float)
         self.c = float(c)
         p = compiled.n_parameters
         self.shape = (p,)
-        self.coefficients = np.ascontiguousarray(compiled.coefficients)
-        self.coefficients2 = 2.0 * self.coefficients
         active = list(compiled.active)
         self.select = None
         if active != list(range(p)):
             self.select = np.zeros((len(active), p))
             self.select[np.arange(len(active)), active] = 1.0
+        # affine form of one call: with x = [a, 1], C = xᵀ H x and ∇C = (H x)ᵀ ∂x, H = 2[[A, −b], [−bᵀ, c]]
+        k = len(self.b)
+        h = np.empty((k + 1, k + 1))
+        h[:k, :k], h[:k, k], h[k, :k], h[k, k] = self.A, -self.b, -self.b, self.c
+        h *= 2.0
+        t = compiled.n_terms
+        coeffs = np.zeros((t + 1, k + 1))                      # x = [monomials, 1] @ coeffs = [a, 1]
+        coeffs[:t, :k] = compiled.coefficients
+        coeffs[t, k] = 1.0
+        if t + 1 <= self.MONOMIAL_SPACE:                       # contract in monomial space: 2 products a call
+            self.coeffs, self.h = None, np.ascontiguousarray(coeffs @ h @ coeffs.T)
+        else:
+            self.coeffs, self.h = np.ascontiguousarray(coeffs), h
 
     def batch(self, theta: np.ndarray):
         """Values ``(B,)`` and gradients ``(B, p)`` for a checked batch ``(B, p)``."""
@@ -271,18 +286,20 @@ class _Quadratic:
         return value, np.matmul((2.0 * (h - self.b))[:, None, :], jac)[:, 0, :]
 
     def single(self, theta: np.ndarray):
-        """``(float, (p,))`` for one float64 vector, or ``None`` (not finite, or nothing active): few numpy
-        calls, no ``(K, p)`` Jacobian (``∇ = partials @ (C @ 2(Aa − b))``)."""
-        out = self.compiled.single_partials(theta)
-        if out is None:
+        """``(float, (p,))`` for one float64 vector, or ``None`` (not finite, nothing active, large table):
+        about fifteen numpy calls, no ``(K, p)`` Jacobian (``∇C = (∂x)ᵀ H x``)."""
+        rows = self.compiled.single_partials(theta)
+        if rows is None:
             return None
-        terms, partial = out
-        a = terms @ self.coefficients
-        r = self.A @ a
-        r -= self.b                                     # Aa − b
-        value = float(a @ r) - float(self.b @ a) + self.c
-        grad = partial @ (self.coefficients2 @ r)
-        return value, (grad if self.select is None else grad @ self.select)
+        if self.coeffs is None:
+            x = rows[0]
+            hx = self.h @ x
+            grad = rows[1:] @ hx
+        else:
+            x = rows[0] @ self.coeffs
+            hx = self.h @ x
+            grad = rows[1:] @ (self.coeffs @ hx)
+        return 0.5 * float(x @ hx), (grad if self.select is None else grad @ self.select)
 
 
 def _quadratic_evaluate(quad: _Quadratic):

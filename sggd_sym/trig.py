@@ -420,63 +420,98 @@ class CompiledTrigPolynomials:
         return values, jac
 
     # -- one parameter vector: few numpy calls, no batch axis -----------------------------------
+    #: Largest ``(m + 1) · m · T`` gathered by :meth:`single_partials` (larger tables take the batch path).
+    SINGLE_ELEMENTS = 250_000
+
     @cached_property
     def _single_plan(self):
-        """Static tables of :meth:`single_partials` (``None`` when no parameter is active).
+        """Static tables of :meth:`single_partials` (``None`` when no parameter is active, no term, or the
+        gather would exceed :attr:`SINGLE_ELEMENTS`).
 
-        ``angles``: ``(p, 3F)``, one nonzero ``ω_j`` per column (so ``θ @ angles`` is exact) and a last
-        column of ones (``Σ θ``, finite iff every entry is); ``exponents`` ``(2, 3F)``:
-        ``[a, a+1, max(a−1, 0)]`` for the cosines and ``[b, max(b−1, 0), b+1]`` for the sines, so one
-        ``np.power`` gives ``c^a s^b``, ``c^{a+1} s^{b−1}``, ``c^{a−1} s^{b+1}`` (integer exponents ≥ 0: no
-        ``0 · 0^{−1}`` at ``c = 0``); ``weights`` ``(2F,)``: ``[ω b, −ω a]``; ``gather`` ``(3, m, T)``: each
-        term's factor per active parameter, the same rows reversed (for the suffix products) and the
-        derivative factor."""
+        A value vector ``z`` holds every factor and every factor's θ-derivative; ``index`` ``(m + 1, m, T)``
+        gathers, per term and active parameter, the factor (row 0) or — in row ``1 + j`` — the same with
+        parameter ``j``'s factor replaced by its derivative, so one product over the middle axis gives the
+        monomials and all their partial derivatives (no division, no prefix/suffix bookkeeping).
+        *Multilinear* tables (every factor is ``1``, ``c_j`` or ``s_j``: each parameter in one rotation, the
+        usual case) need no powers: ``z = [1, 0, c, s, −ω s, ω c]``; otherwise ``z = [c^a s^b,
+        ω(b c^{a+1} s^{b−1} − a c^{a−1} s^{b+1})]`` per factor column from one ``np.power`` (integer
+        exponents ≥ 0: no ``0 · 0^{−1}`` at ``c = 0``).  The angle matrix has one nonzero ``ω_j`` per column
+        (``θ @ angles`` is exact) and a last column of ones: ``Σ θ``, finite iff every entry of ``θ`` is."""
         m = len(self.active)
-        if m == 0 or self.n_terms == 0:
+        t = self.n_terms
+        if m == 0 or t == 0 or (m + 1) * m * t > self.SINGLE_ELEMENTS:
             return None
         owner, a, b, w, _, _ = self._int_tables
-        gather = self._flat[3]
+        gather = self._flat[3]                                   # (m, T) factor columns
         f = len(owner)
-        angles = np.zeros((self.n_parameters, 3 * f + 1))
-        for k in range(3):
-            angles[owner, k * f + np.arange(f)] = w
+        if np.all(a + b <= 1):
+            # column -> slot in z: 0 for 1, 2 + i for c_i, 2 + m + i for s_i (i = position among active)
+            pos = {j: i for i, j in enumerate(self.active)}
+            col_pos = np.array([pos[j] for j in owner], dtype=np.intp)
+            slot = np.where(a == 1, 2 + col_pos, np.where(b == 1, 2 + m + col_pos, 0))
+            dslot = np.where(a == 1, 2 + 2 * m + col_pos, np.where(b == 1, 2 + 3 * m + col_pos, 1))
+            angles = np.zeros((self.n_parameters, m + 1))
+            angles[self.active, np.arange(m)] = self.frequencies[self.active]
+            table = np.zeros(2 + 4 * m)
+            table[0] = 1.0
+            omega = self.frequencies[self.active]
+            weights = (-omega, omega)
+            kind = "multilinear"
+        else:
+            slot, dslot = np.arange(f), f + np.arange(f)
+            angles = np.zeros((self.n_parameters, 3 * f + 1))
+            for k in range(3):
+                angles[owner, k * f + np.arange(f)] = w
+            table = np.ones((2, 3 * f + 1))                      # exponents
+            table[0, :3 * f] = np.concatenate([a, a + 1, np.maximum(a - 1, 0)])
+            table[1, :3 * f] = np.concatenate([b, np.maximum(b - 1, 0), b + 1])
+            weights = np.concatenate([w * b, -w * a])
+            kind = "powers"
         angles[:, -1] = 1.0
-        exponents = np.ones((2, 3 * f + 1))
-        exponents[0, :3 * f] = np.concatenate([a, a + 1, np.maximum(a - 1, 0)])
-        exponents[1, :3 * f] = np.concatenate([b, np.maximum(b - 1, 0), b + 1])
-        weights = np.concatenate([w * b, -w * a])
-        index = np.stack([gather, gather[::-1], gather + f])
-        return angles, exponents, weights, index, f, m
+        # (m + 1, m, T + 1); the last column is the constant monomial 1 (slot of 1; of 0 for its derivatives)
+        index = np.empty((m + 1, m, t + 1), dtype=np.intp)
+        index[:, :, :t] = slot[gather][None]
+        one, zero = (0, 1) if kind == "multilinear" else (3 * f, 3 * f + 1)   # slots of 1 and 0 in z
+        index[:, :, t] = one
+        for j in range(m):
+            index[1 + j, j, :t] = dslot[gather[j]]
+            index[1 + j, j, t] = zero
+        return kind, angles, table, weights, index, m
 
     def single_partials(self, theta: np.ndarray):
-        """For one parameter vector ``theta`` ``(p,)`` (float64, unchecked): the monomials ``(T,)`` and
-        ``∂ monomial / ∂θ_j`` for the active parameters ``(m, T)`` (prefix/suffix products, as
-        :meth:`values_and_jacobian`), so that values are ``monomials @ coefficients`` and a contracted
-        gradient ``(∂/∂θ) Σ_k u_k q_k = partials @ (coefficients @ u)``.  About fifteen numpy calls and no
-        ``(K, p)`` Jacobian.  Returns ``None`` when some entry of ``theta`` is not finite or no parameter is
-        active (callers then take the checked batch path)."""
+        """For one parameter vector ``theta`` ``(p,)`` (float64, unchecked): ``(m + 1, T + 1)`` — row 0 the
+        monomials, row ``1 + j`` their derivatives by the ``j``-th active parameter; the last column is the
+        constant monomial ``1`` (derivatives 0), for affine terms — so that values are
+        ``rows[0, :T] @ coefficients`` and a contracted gradient ``∇ Σ_k u_k q_k = rows[1:, :T] @
+        (coefficients @ u)`` needs no ``(K, p)`` Jacobian.  About a dozen numpy calls.  Returns ``None`` when an entry of ``theta``
+        is not finite, no parameter is active or the table is large (callers then take the checked batch
+        path)."""
         plan = self._single_plan
         if plan is None:
             return None
-        angles, exponents, weights, index, f, m = plan
+        kind, angles, table, weights, index, m = plan
         ang = theta @ angles
         if not np.isfinite(ang[-1]):
             return None
-        x = np.empty((2, ang.shape[0]))
-        np.cos(ang, out=x[0])
-        np.sin(ang, out=x[1])
-        np.power(x, exponents, out=x)
-        prod = np.multiply(x[0, :-1], x[1, :-1])           # [c^a s^b, c^{a+1}s^{b-1}, c^{a-1}s^{b+1}]
-        tail = prod[f:]
-        np.multiply(tail, weights, out=tail)
-        np.add(tail[:f], tail[f:], out=tail[:f])          # d/dθ (c^a s^b) = ω(b c^{a+1}s^{b-1} − a c^{a-1}s^{b+1})
-        g = np.take(prod, index)                          # (3, m, T): factors, reversed factors, derivatives
-        run = np.empty((2, m + 1, self.n_terms))
-        run[:, 0] = 1.0
-        np.multiply.accumulate(g[:2], axis=1, out=run[:, 1:])   # inclusive prefix / suffix products
-        partial = np.multiply(run[0, :m], run[1, m - 1::-1])     # exclusive prefix × exclusive suffix
-        np.multiply(partial, g[2], out=partial)
-        return run[0, m], partial
+        if kind == "multilinear":
+            z = table.copy()                                     # [1, 0, c, s, −ω s, ω c]
+            np.cos(ang[:m], out=z[2:2 + m])
+            np.sin(ang[:m], out=z[2 + m:2 + 2 * m])
+            np.multiply(z[2 + m:2 + 2 * m], weights[0], out=z[2 + 2 * m:2 + 3 * m])
+            np.multiply(z[2:2 + m], weights[1], out=z[2 + 3 * m:])
+        else:
+            x = np.empty((2, ang.shape[0]))
+            np.cos(ang, out=x[0])
+            np.sin(ang, out=x[1])
+            np.power(x, table, out=x)
+            f = (ang.shape[0] - 1) // 3
+            z = np.empty(3 * f + 2)
+            np.multiply(x[0, :-1], x[1, :-1], out=z[:3 * f])   # [c^a s^b, c^{a+1}s^{b-1}, c^{a-1}s^{b+1}]
+            z[3 * f:] = (1.0, 0.0)
+            tail = z[f:3 * f]
+            np.multiply(tail, weights, out=tail)
+            np.add(tail[:f], tail[f:], out=tail[:f])              # ω(b c^{a+1}s^{b-1} − a c^{a-1}s^{b+1})
+        return np.multiply.reduce(np.take(z, index), axis=1)
 
     def jax_tables(self) -> dict:
         """The static tables a JAX (or other array-library) evaluator needs, as numpy arrays.

@@ -23,6 +23,8 @@ def _circuits():
         "hea22": sg.circuits.hardware_efficient(2, 2),
         "mixed": sg.Circuit(2).ry(a, 0).rz(b, 1).cnot(0, 1).rx(c, 1).ry(d / 2 + sp.pi / 4, 0),
         "werner": sg.circuits.werner_ansatz(),
+        # a shared parameter: factors c², cs, … (the kernel's power path)
+        "shared": sg.Circuit(2).ry(a, 0).rz(b, 1).cnot(0, 1).ry(a, 1).rx(2 * b, 0).cnot(1, 0),
     }
 
 
@@ -60,6 +62,9 @@ def test_gram_equals_direct_path(circuit, obs, group, kind, seed, n_points, lam)
     fast = costs.penalised_cost(model, labels, g, lam)
     slow = costs.penalised_cost(model, labels, g, lam, gram=False)
     assert fast._quad is not None and slow._quad is None
+    if circuit == "shared":
+        plan = fast._quad.compiled._single_plan
+        assert plan is None or plan[0] == "powers"
     p = len(c.parameters)
     theta = rng.uniform(-3 * np.pi, 3 * np.pi, p)
     batch = rng.uniform(-3 * np.pi, 3 * np.pi, (7, p))

@@ -36,7 +36,7 @@ from .heisenberg import DEFAULT_BUDGET
 from .penalties import penalty_from
 from .twirling import TwirledObservable, twirled_observable
 
-__all__ = ["SymmetricReach", "symmetric_reach", "rank_ansatze", "format_ranking"]
+__all__ = ["SymmetricReach", "symmetric_reach", "rank_ansatze", "format_ranking", "rank_agreement"]
 
 #: Numeric penalty below which a minimiser is taken as a candidate zero (then certified exactly).
 ZERO_TOLERANCE = 1e-9
@@ -387,3 +387,60 @@ def format_ranking(ranking: list[tuple[str, SymmetricReach]]) -> str:
                      "-" if r.generic_reachable_directions is None else str(r.generic_reachable_directions)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1…n of ``values`` (ascending), ties sharing their mean rank."""
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(len(values))
+    sorted_values = values[order]
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and sorted_values[j + 1] == sorted_values[i]:
+            j += 1
+        ranks[order[i:j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def rank_agreement(predicted, observed) -> dict:
+    """Spearman's ρ and Kendall's τ_b between two scorings of the same items (larger = better in both).
+
+    ``ρ`` is the Pearson correlation of the (tie-averaged) ranks; ``τ_b = (C − D)/√((C + D + T_x)(C + D + T_y))``
+    over pairs (``C`` concordant, ``D`` discordant, ``T`` tied in one scoring only).  Both are ``nan`` when a
+    scoring is constant.  Used by ``sggd-sym rank-ansatze`` to check a ranking against trained accuracies.
+
+    >>> rank_agreement([4, 3, 2, 1], [0.9, 0.8, 0.7, 0.5])
+    {'spearman': 1.0, 'kendall': 1.0}
+    >>> rank_agreement([3, 2, 1], [0.5, 0.9, 0.7])
+    {'spearman': -0.5, 'kendall': -0.333333}
+    """
+    x = np.asarray(predicted, dtype=float)
+    y = np.asarray(observed, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape or x.size < 2:
+        raise InputValueError(f"rank_agreement: predicted and observed expected two 1-D sequences of the same "
+                              f"length >= 2, got shapes {x.shape} and {y.shape}")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise InputValueError("rank_agreement: predicted and observed must be finite numbers")
+    rx, ry = _average_ranks(x), _average_ranks(y)
+    dx, dy = rx - rx.mean(), ry - ry.mean()
+    denom = float(np.sqrt(np.sum(dx**2) * np.sum(dy**2)))
+    spearman = float(np.sum(dx * dy) / denom) if denom > 0 else float("nan")
+    concordant = discordant = ties_x = ties_y = 0
+    for i in range(x.size):
+        for j in range(i + 1, x.size):
+            sx, sy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
+            if sx == 0 and sy == 0:
+                continue
+            if sx == 0:
+                ties_x += 1
+            elif sy == 0:
+                ties_y += 1
+            elif sx == sy:
+                concordant += 1
+            else:
+                discordant += 1
+    denom = np.sqrt((concordant + discordant + ties_x) * (concordant + discordant + ties_y))
+    kendall = float((concordant - discordant) / denom) if denom > 0 else float("nan")
+    return {"spearman": round(spearman, 6), "kendall": round(kendall, 6)}

@@ -5,10 +5,10 @@ Same model, methods and report as :mod:`sggd_sym.experiments.circle` (no equivar
 
 from __future__ import annotations
 
-from .circle import format_report
+from .circle import figures, format_report
 from .circle import run as _run_circle
 
-__all__ = ["run", "format_report"]
+__all__ = ["run", "figures", "format_report"]
 
 
 def run(*, seeds=None, outdir, progress: bool = False, scheduler=None, workers=None, **overrides) -> dict:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import time
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import sympy as sp
@@ -39,6 +38,9 @@ from ..penalties import penalty_from
 from ..sweeps import run_jobs
 from ..training import train
 from ..twirling import twirled_observable
+
+__all__ = ["DEFAULTS", "TASKS", "equivariant_ansatz", "figures", "format_report", "group_of", "images", "jobs_for",
+           "model", "penalty_function", "run", "run_job"]
 
 DEFAULTS = {
     "task": "circle",
@@ -107,6 +109,29 @@ def _penalty(layers: int, scale: int, task: str):
     return penalty_from(twirled_observable(model.circuit, model.observable, group_of(task)))
 
 
+def model(kind: str = "hea", layers: int = DEFAULTS["layers"], scale: int = DEFAULTS["observable_scale"]) -> Model:
+    """The derived model of the experiment (cached): ``kind="hea"`` is the hardware-efficient ansatz with
+    ``layers`` layers and a final rotation layer read out by ``scale·Z⊗I`` (16 parameters by default);
+    ``kind="equivariant"`` is :func:`equivariant_ansatz` read out by ``(scale/2)(Z⊗I + I⊗Z)``.
+
+    >>> len(model().parameters)
+    16
+    """
+    if kind not in ("hea", "equivariant"):
+        raise InputValueError(f"circle.model: kind must be 'hea' or 'equivariant', got {kind!r}")
+    return _model(kind, int(layers), int(scale))
+
+
+def penalty_function(layers: int = DEFAULTS["layers"], scale: int = DEFAULTS["observable_scale"],
+                     task: str = "circle"):
+    """The exact SGGD penalty ``P(θ) = ‖T_G[Õ(θ)] − Õ(θ)‖²`` (Eq. 6) of :func:`model` ``("hea", layers, scale)``
+    under the task's group (``{I, SWAP}`` for ``"circle"``, the C4 rotation group for ``"c4"``), as a derived
+    function (callable on parameter values, ``.gradient``, ``.expr``; cached)."""
+    if task not in TASKS:
+        raise InputValueError(f"circle.penalty_function: task {task!r} unknown; use one of {sorted(TASKS)}")
+    return _penalty(int(layers), int(scale), task)
+
+
 def _seed_data(seed: int, train: str, cfg: dict):
     """Training and test sets of one seed (shared by every method: a paired comparison)."""
     rng = np.random.default_rng([20240607, seed])
@@ -163,8 +188,12 @@ def jobs_for(cfg: dict) -> list[dict]:
 
 
 def run(*, seeds: int | None = None, outdir, progress: bool = False, scheduler=None, workers: int | None = None,
-        task: str = "circle", **overrides) -> dict:
-    """Run E2 and return ``{"experiment", "rows", "config", ...}``; figures go to ``outdir``."""
+        task: str = "circle", details: dict | None = None, **overrides) -> dict:
+    """Run E2 and return ``{"experiment", "rows", "config", ...}``; the PNGs of :func:`figures` go to ``outdir``.
+
+    ``details``: a dict to fill with the in-memory job results the figures are drawn from (pass it to
+    :func:`figures` for the ``Figure`` objects).
+    """
     if task not in TASKS:
         raise InputValueError(f"circle.run: task {task!r} unknown; use one of {sorted(TASKS)}")
     cfg = dict(DEFAULTS, task=task, **overrides)
@@ -190,8 +219,12 @@ def run(*, seeds: int | None = None, outdir, progress: bool = False, scheduler=N
                   "observable": f"{cfg['observable_scale']}*Z⊗I", "group": group_of(task).name},
         "seconds": round(time.perf_counter() - start, 2),
     }
+    if details is not None:
+        details["results"] = results
     try:
-        result["figures"] = _figures(Path(outdir), results, cfg)
+        from .plotting import save
+
+        result["figures"] = save(figures(result, {"results": results}), outdir)
     except ImportError:  # matplotlib is an optional extra
         result["figures_skipped"] = "matplotlib is not installed (pip install 'sggd_sym[plots]')"
     return result
@@ -216,49 +249,71 @@ def _rows(results: list[dict]) -> list[dict]:
     return rows
 
 
-def _figures(outdir: Path, results: list[dict], cfg: dict) -> list[str]:
-    import matplotlib
+CLASS_COLOURS = {-1.0: "#d9e6f2", 1.0: "#f2d9d9"}
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    outdir.mkdir(parents=True, exist_ok=True)
+def figures(result: dict, details: dict) -> dict:
+    """The figures of a run as matplotlib ``Figure`` objects: ``{TASK_decision_regions, TASK_accuracy_vs_lambda}``.
+
+    ``details`` is the dict :func:`run` fills when given ``details={}`` (the per-job results with the final
+    parameters).  Decision regions of seed 0 for every method trained on the right half, with axes
+    ``x₁``/``x₂``, a class legend and the training points; accuracy against λ with the plain-MSE baselines.
+    Constrained layout: titles never run into the panels above.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from .plotting import new_figure
+
+    cfg = result["config"]
     task = cfg["task"]
+    results = details["results"]
     label = datasets.LABELLINGS[TASKS[task]["labels"]]
     grid = np.linspace(-1, 1, 121)
     g1, g2 = np.meshgrid(grid, grid)
     points = np.stack([g1.ravel(), g2.ravel()], axis=1)
     states = datasets.encode(points)
     right = [r for r in results if r["train"] == "right" and r["seeds"][0] == 0]
+    train_name = "right half x₁ > 0" if right else "uniform"
+    if not right:
+        right = [r for r in results if r["seeds"][0] == 0]
     cols = 4
     nrows = -(-(len(right) + 1) // cols)
-    fig, axes = plt.subplots(nrows, cols, figsize=(3.0 * cols, 3.2 * nrows), squeeze=False)
+    regions, axes = new_figure(nrows, cols, figsize=(3.0 * cols, 3.1 * nrows + 0.6))
     axes = axes.ravel()
     for ax in axes[len(right) + 1:]:
         ax.set_visible(False)
-    axes[0].contourf(g1, g2, label(points).reshape(g1.shape), levels=[-2, 0, 2], colors=["#d9e6f2", "#f2d9d9"])
-    axes[0].set_title("labels")
+    levels, colours = [-2, 0, 2], [CLASS_COLOURS[-1.0], CLASS_COLOURS[1.0]]
+    axes[0].contourf(g1, g2, label(points).reshape(g1.shape), levels=levels, colors=colours)
+    axes[0].set_title("true labels", fontsize=9)
+    x_train, _, _ = _seed_data(0, "right" if train_name.startswith("right") else "uniform", cfg)
     for ax, r in zip(axes[1:], right):
         kind = "equivariant" if r["method"] == "equivariant" else "hea"
         model = _model(kind, cfg["layers"], cfg["observable_scale"])
         f = model.outputs_on(np.array(r["final_parameters"][0]), states).reshape(g1.shape)
-        ax.contourf(g1, g2, np.sign(f), levels=[-2, 0, 2], colors=["#d9e6f2", "#f2d9d9"])
-        x_train, _, _ = _seed_data(0, "right", cfg)
-        ax.scatter(x_train[:, 0], x_train[:, 1], s=2, c=label(x_train), cmap="coolwarm")
+        ax.contourf(g1, g2, np.where(f < 0, -1.0, 1.0), levels=levels, colors=colours)
+        ax.scatter(x_train[:, 0], x_train[:, 1], s=3, c=np.where(label(x_train) > 0, "#b2182b", "#2166ac"),
+                   linewidths=0)
         name = r["method"] + (f" λ={r['lambda']:g}" if r["lambda"] is not None else "")
-        ax.set_title(f"{name}\nacc {r['accuracy'][0]:.1%}", fontsize=9)
-    for ax in axes:
+        ax.set_title(f"{name}: test acc. {r['accuracy'][0]:.1%}", fontsize=9)
+    for ax in axes[:len(right) + 1]:
         ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
-    fig.suptitle(f"{task}: decision regions, trained on the right half (seed 0)")
-    fig.tight_layout()
-    regions = outdir / f"{task}_decision_regions.png"
-    fig.savefig(regions, dpi=110)
-    plt.close(fig)
+        ax.set_xlim(-1, 1)
+        ax.set_ylim(-1, 1)
+        ax.set_xticks([-1, 0, 1])
+        ax.set_yticks([-1, 0, 1])
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+    handles = [Patch(color=CLASS_COLOURS[1.0], label="predicted / true class +1"),
+               Patch(color=CLASS_COLOURS[-1.0], label="predicted / true class −1"),
+               Line2D([], [], ls="", marker="o", ms=4, color="#b2182b", label="training point, label +1"),
+               Line2D([], [], ls="", marker="o", ms=4, color="#2166ac", label="training point, label −1")]
+    regions.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8, frameon=False)
+    regions.suptitle(f"{task}: decision regions of seed 0 (of {cfg['seeds']} seeds), trained on the {train_name}")
 
-    rows = _rows(results)
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    rows = result["rows"]
+    curve, ax = new_figure(figsize=(5.5, 3.8))
+    ax = ax[0, 0]
     for train, marker in (("uniform", "o"), ("right", "s")):
         pen = sorted((r for r in rows if r["train"] == train and r["method"] == "penalty"), key=lambda r: r["lambda"])
         if pen:
@@ -266,18 +321,14 @@ def _figures(outdir: Path, results: list[dict], cfg: dict) -> list[str]:
                         yerr=[r["test_accuracy_std"] for r in pen], marker=marker, capsize=3, label=f"SGGD, {train}")
         base = [r for r in rows if r["train"] == train and r["method"] == "mse"]
         if base:
-            ax.axhline(base[0]["test_accuracy_mean"], ls="--", lw=1, color="C2" if train == "right" else "C3",
-                       label=f"plain MSE, {train}")
+            ax.axhline(base[0]["test_accuracy_mean"], ls="--" if train == "right" else ":", lw=1.2,
+                       color="C2" if train == "right" else "C3", label=f"plain MSE, {train}")
     ax.set_xscale("log")
     ax.set_xlabel("λ")
     ax.set_ylabel("test accuracy")
     ax.legend(fontsize=8)
     ax.set_title(f"{task}: accuracy vs λ (mean ± std, {cfg['seeds']} seeds)", fontsize=10)
-    fig.tight_layout()
-    curve = outdir / f"{task}_accuracy_vs_lambda.png"
-    fig.savefig(curve, dpi=110)
-    plt.close(fig)
-    return [str(regions), str(curve)]
+    return {f"{task}_decision_regions": regions, f"{task}_accuracy_vs_lambda": curve}
 
 
 def format_report(result: dict) -> str:

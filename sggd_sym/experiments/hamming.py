@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import time
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import sympy as sp
@@ -38,6 +37,9 @@ from ..pauli_sum import PauliSum
 from ..penalties import penalty_from
 from ..training import train
 from ..twirling import twirled_observable
+
+__all__ = ["DEFAULTS", "bit_strings", "equivariant_ansatz", "figures", "format_report", "jobs_for", "labels",
+           "leans_first", "model", "observable", "penalty_function", "run", "run_job"]
 
 DEFAULTS = {
     "sizes": (6, 8),
@@ -106,6 +108,19 @@ def _model(kind: str, n: int, layers: int) -> Model:
 def _penalty(n: int, layers: int):
     model = _model("hea", n, layers)
     return penalty_from(twirled_observable(model.circuit, model.observable, groups.permutations(n)))
+
+
+def model(kind: str = "hea", n: int = 6, layers: int = DEFAULTS["layers"]) -> Model:
+    """The derived model (cached): ``kind="hea"`` (hardware-efficient, ``layers`` layers + final rotations) or
+    ``"equivariant"`` (:func:`equivariant_ansatz`), read out by :func:`observable` ``(n)``."""
+    if kind not in ("hea", "equivariant"):
+        raise InputValueError(f"hamming.model: kind must be 'hea' or 'equivariant', got {kind!r}")
+    return _model(kind, int(n), int(layers))
+
+
+def penalty_function(n: int = 6, layers: int = DEFAULTS["layers"]):
+    """The exact SGGD penalty (Eq. 6) of the HEA :func:`model` under ``permutations(n)`` (cached)."""
+    return _penalty(int(n), int(layers))
 
 
 def _seed_data(seed: int, n: int, cfg: dict):
@@ -188,7 +203,9 @@ def run(*, seeds: int | None = None, outdir, progress: bool = False, **overrides
         "seconds": round(time.perf_counter() - start, 2),
     }
     try:
-        result["figures"] = _figures(Path(outdir), rows, cfg)
+        from .plotting import save
+
+        result["figures"] = save(figures(result), outdir)
     except ImportError:
         result["figures_skipped"] = "matplotlib is not installed (pip install 'sggd_sym[plots]')"
     return result
@@ -210,36 +227,34 @@ def _rows(results: list[dict], cfg: dict) -> list[dict]:
     return rows
 
 
-def _figures(outdir: Path, rows: list[dict], cfg: dict) -> list[str]:
-    import matplotlib
+def figures(result: dict, details: dict | None = None) -> dict:
+    """The figure of a run as a matplotlib ``Figure``: ``{"hamming_accuracy": fig}`` (drawn from ``result``
+    alone; ``details`` is accepted for the same call as the other experiments).  One panel per register size:
+    accuracy on all strings and on those leaning to the 2nd half, per method, with the majority-class rate."""
+    from .plotting import new_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    outdir.mkdir(parents=True, exist_ok=True)
+    rows, cfg = result["rows"], result["config"]
     sizes = list(cfg["sizes"])
-    fig, axes = plt.subplots(1, len(sizes), figsize=(5.2 * len(sizes), 3.8), squeeze=False)
+    fig, axes = new_figure(1, len(sizes), figsize=(5.2 * len(sizes), 4.0))
     for ax, n in zip(axes[0], sizes):
         mine = [r for r in rows if r["n"] == n]
         names = [r["method"] + (f"\nλ={r['lambda']:g}" if r["lambda"] is not None else "") for r in mine]
         x = np.arange(len(mine))
         ax.bar(x - 0.2, [r["test_accuracy_mean"] for r in mine], 0.4, yerr=[r["test_accuracy_std"] for r in mine],
                capsize=3, label="all strings")
-        ax.bar(x + 0.2, [r["other_half_accuracy_mean"] for r in mine], 0.4, label="strings leaning to the 2nd half")
-        base = float(np.mean(labels(bit_strings(n)) < 0))
+        ax.bar(x + 0.2, [r["other_half_accuracy_mean"] for r in mine], 0.4, hatch="//",
+               label="strings leaning to the 2nd half")
+        base = float(result["models"][str(n)]["majority_baseline"])
         ax.axhline(base, ls="--", lw=1, color="grey", label="majority class")
         ax.set_xticks(x)
         ax.set_xticklabels(names, fontsize=8, rotation=25, ha="right")
         ax.set_ylim(0, 1.3)
         ax.set_yticks(np.linspace(0, 1, 6))
+        ax.set_xlabel("method")
         ax.set_ylabel("test accuracy (mean ± std)")
         ax.set_title(f"n = {n}: trained on strings leaning to the 1st half ({cfg['seeds']} seeds)", fontsize=9)
         ax.legend(fontsize=7, loc="upper center", ncol=3, frameon=False)
-    fig.tight_layout()
-    path = outdir / "hamming_accuracy.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [str(path)]
+    return {"hamming_accuracy": fig}
 
 
 def format_report(result: dict) -> str:

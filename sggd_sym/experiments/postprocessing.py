@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import time
 from functools import lru_cache
-from pathlib import Path
 
 import mpmath
 import numpy as np
@@ -254,7 +253,9 @@ def run(*, seeds: int | None = None, outdir, progress: bool = False, scheduler=N
     }
     if figures:
         try:
-            result["figures"] = _figures(Path(outdir), results, rows, cfg)
+            from .plotting import save
+
+            result["figures"] = save(_figures(result), outdir, dpi=100)
         except ImportError:  # matplotlib is an optional extra
             result["figures_skipped"] = "matplotlib is not installed (pip install 'sggd_sym[plots]')"
     return result
@@ -333,13 +334,14 @@ def landscape(x_train, theta) -> dict:
     return {"none": cost(theta), "P": p(theta), "P_2": p2(theta)}
 
 
-def _figures(outdir: Path, results, rows, cfg) -> list[str]:
-    import matplotlib
+def figures(result: dict, details: dict | None = None) -> dict:
+    """The figures of a run as matplotlib ``Figure`` objects (drawn from ``result`` and the exact landscapes;
+    ``details`` is accepted for the same call as the other experiments): ``postprocessing_landscapes``
+    (the costs over the Bloch angles ``(a, b)``, ticked in multiples of π, and their cut at ``b = 0``) and
+    ``postprocessing_accuracy_vs_lambda`` (one panel per training task)."""
+    from .plotting import new_figure, pi_ticks
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    outdir.mkdir(parents=True, exist_ok=True)
+    rows, cfg = result["rows"], result["config"]
     x_dense = np.linspace(-1, 1, 400)
     grid_a = np.linspace(0, np.pi, 91)
     grid_b = np.linspace(0, np.pi, 61)
@@ -348,34 +350,38 @@ def _figures(outdir: Path, results, rows, cfg) -> list[str]:
     land = landscape(x_dense, points)
     lam = cfg["ramp_lambda"]
     panels = [("C_none", land["none"]), (f"C_none + {lam:g} P", land["none"] + lam * land["P"]),
-              (f"C_none + {lam:g} P_2", land["none"] + lam * land["P_2"])]
-    fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))
+              (f"C_none + {lam:g} P₂", land["none"] + lam * land["P_2"])]
+    landscapes, axes = new_figure(1, 4, figsize=(17, 3.9))
+    axes = axes[0]
     for ax, (title, values) in zip(axes[:3], panels):
         im = ax.contourf(ga, gb, values.reshape(ga.shape), levels=30)
-        fig.colorbar(im, ax=ax)
+        landscapes.colorbar(im, ax=ax, label="cost")
         ax.set_xlabel("a (polar angle of n)")
-        ax.set_ylabel("b")
+        ax.set_ylabel("b (azimuth of n)")
+        pi_ticks(ax.xaxis, np.pi / 4)
+        pi_ticks(ax.yaxis, np.pi / 4)
         ax.set_title(title + " (uniform data)", fontsize=9)
     line = np.stack([grid_a, np.zeros_like(grid_a)], axis=1)
     cut = landscape(x_dense, line)
-    for name, values in (("none", cut["none"]), (f"+{lam:g}P", cut["none"] + lam * cut["P"]),
-                         (f"+{lam:g}P_2", cut["none"] + lam * cut["P_2"])):
-        axes[3].plot(grid_a, values, label=name)
-    axes[3].axvline(np.pi / 2, ls=":", c="k")
-    axes[3].set_xlabel("a at b = 0 (a = 0, π: Õ = ±Z, Eq. 4; a = π/2: Õ = X)")
+    for (name, values), ls in zip((("no penalty", cut["none"]), (f"+ {lam:g} P", cut["none"] + lam * cut["P"]),
+                                   (f"+ {lam:g} P₂", cut["none"] + lam * cut["P_2"])), ("-", "--", "-.")):
+        axes[3].plot(grid_a, values, ls=ls, label=name)
+    axes[3].axvline(np.pi / 2, ls=":", c="k", label="a = π/2: Õ = X")
+    axes[3].set_xlabel("a at b = 0 (a = 0, π: Õ = ±Z)")
+    axes[3].set_ylabel("cost")
+    axes[3].set_title("cut at b = 0", fontsize=9)
+    pi_ticks(axes[3].xaxis, np.pi / 4)
     axes[3].legend(fontsize=8)
-    fig.tight_layout()
-    landscape_path = outdir / "postprocessing_landscapes.png"
-    fig.savefig(landscape_path, dpi=100)
-    plt.close(fig)
+    landscapes.suptitle("E3: costs over Õ = n·σ (Eq. 4 holds at ±Z, every post-processed label is right at ±X)")
 
-    fig, axes = plt.subplots(1, len(cfg["trains"]), figsize=(5.5 * len(cfg["trains"]), 3.8), squeeze=False)
-    for ax, train_name in zip(axes[0], cfg["trains"]):
+    trains = list(cfg["trains"])
+    curve, axes = new_figure(1, len(trains), figsize=(5.5 * len(trains), 4.0))
+    for ax, train_name in zip(axes[0], trains):
         for k, method in enumerate(m for m in cfg["methods"] if m != "none"):
             sel = sorted((r for r in rows if r["train"] == train_name and r["method"] == method),
                          key=lambda r: r["lambda"])
             ax.errorbar([r["lambda"] * (1 + 0.06 * k) for r in sel], [r["test_accuracy_mean"] for r in sel],
-                        yerr=[r["test_accuracy_std"] for r in sel], marker="os^"[k % 3], capsize=3, label=method)
+                        yerr=[r["test_accuracy_std"] for r in sel], marker="os^D"[k % 4], capsize=3, label=method)
         base = [r for r in rows if r["train"] == train_name and r["method"] == "none"]
         if base:
             ax.axhline(base[0]["test_accuracy_mean"], ls="--", c="k", lw=1, label="none")
@@ -384,11 +390,10 @@ def _figures(outdir: Path, results, rows, cfg) -> list[str]:
         ax.set_ylabel("test accuracy")
         ax.set_title(f"train = {train_name} ({cfg['seeds']} seeds, mean ± std)", fontsize=10)
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    curve = outdir / "postprocessing_accuracy_vs_lambda.png"
-    fig.savefig(curve, dpi=100)
-    plt.close(fig)
-    return [str(landscape_path), str(curve)]
+    return {"postprocessing_landscapes": landscapes, "postprocessing_accuracy_vs_lambda": curve}
+
+
+_figures = figures  # run()'s boolean argument ``figures`` shadows the function's name there
 
 
 def _fmt(value) -> str:

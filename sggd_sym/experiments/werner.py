@@ -16,8 +16,6 @@ Werner states are invariant under ``{V⊗V}``, so ``C_T = C_MSE`` exactly; the `
 from __future__ import annotations
 
 import time
-from pathlib import Path
-
 import numpy as np
 
 from .. import circuits, groups, ops
@@ -26,7 +24,7 @@ from ..costs import Model, paired_mse_cost
 from ..penalties import penalty
 from ..training import train
 
-__all__ = ["run", "format_report", "DEFAULTS"]
+__all__ = ["run", "figures", "format_report", "DEFAULTS"]
 
 DEFAULTS = {
     "seeds": 100,
@@ -52,8 +50,13 @@ def _accuracy(model: Model, theta: np.ndarray, test_states: np.ndarray, test_lab
 
 
 def run(*, seeds: int | None = None, outdir, progress: bool = False, biases=None, lambdas=None,
-        steps: int | None = None, learning_rate: float | None = None, figures: bool = True) -> dict:
-    """Run E1 and return the JSON-ready result (``{"experiment": "werner", "rows": [...], ...}``)."""
+        steps: int | None = None, learning_rate: float | None = None, figures: bool = True,
+        details: dict | None = None) -> dict:
+    """Run E1 and return the JSON-ready result (``{"experiment": "werner", "rows": [...], ...}``).
+
+    ``figures``: write the PNGs of :func:`figures` under ``outdir``.  ``details``: a dict to fill with the
+    in-memory data the figures are drawn from (pass it to :func:`figures` to get the ``Figure`` objects).
+    """
     start = time.perf_counter()
     cfg = dict(DEFAULTS)
     for key, value in (("seeds", seeds), ("biases", biases), ("lambdas", lambdas), ("steps", steps),
@@ -120,52 +123,87 @@ def run(*, seeds: int | None = None, outdir, progress: bool = False, biases=None
         "n_train": cfg["n_train"], "n_test": cfg["n_test"], "tolerance": cfg["tolerance"],
         "figures": [],
     }
+    if details is not None:
+        details.update(curves=curves, bias=float(max(cfg["biases"])))
     if figures:
         try:
-            result["figures"] = _figures(Path(outdir), curves, cfg)
+            from .plotting import save
+
+            result["figures"] = save(_figures(result, {"curves": curves, "bias": float(max(cfg["biases"]))}), outdir,
+                                     dpi=100)
         except ImportError:  # matplotlib is an optional extra (``pip install sggd_sym[plots]``)
             result["figures_skipped"] = "matplotlib is not installed (pip install 'sggd_sym[plots]')"
     result["seconds"] = round(time.perf_counter() - start, 2)
     return result
 
 
-def _figures(outdir: Path, curves: dict, cfg: dict) -> list[str]:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+METHOD_LABELS = {"mse": "plain MSE", "twirled": "twirled C_T", "penalty": "SGGD C_P"}
+# one (line style, marker) per curve: C_T = C_MSE here, so identical curves must stay distinguishable
+CURVE_STYLES = [("-", None), ("-.", "s"), (":", "^"), ((0, (5, 3)), "o"), ((0, (1, 1)), "D"), ("--", "v")]
 
-    outdir.mkdir(parents=True, exist_ok=True)
+
+def _method_label(name: str) -> str:
+    method, _, lam = name.partition(" λ=")
+    label = METHOD_LABELS.get(method, method)
+    return f"{label}, λ = {lam}" if method == "penalty" else label
+
+
+def figures(result: dict, details: dict) -> dict:
+    """The figures of a run as matplotlib ``Figure`` objects: ``{"landscapes", "training_curves"}``.
+
+    ``details`` is the dict that :func:`run` fills when given ``details={}`` (the training histories at the
+    largest bias).  Every panel has both axis labels and a legend of every plotted method; θ axes are
+    ticked in multiples of π; the titles state the run's real number of seeds.
+    """
+    from .plotting import new_figure, pi_ticks
+
     theta = np.linspace(0, 2 * np.pi, 400)
     penalty_values = 0.75 * (1 - np.cos(theta)) * (3 + np.cos(theta))
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), sharey=True)
-    for ax, (name, p) in zip(axes, (("S1 point p = 0.8", 0.8), ("S2 point p = 0.2", 0.2))):
+    landscapes, axes = new_figure(1, 2, figsize=(9, 3.6))
+    for ax, (name, p) in zip(axes[0], (("S1 point p = 0.8 (entangled)", 0.8), ("S2 point p = 0.2", 0.2))):
         y = float(W.label(p))
         loss = (0.5 - 0.75 * p * (1 + np.cos(theta)) - y) ** 2
         ax.plot(theta, loss, label="(f_θ − y)², no penalty")
-        ax.plot(theta, loss + penalty_values, label="(f_θ − y)² + λP, λ = 1")
+        ax.plot(theta, loss + penalty_values, ls="--", label="(f_θ − y)² + λP, λ = 1")
         ax.set_title(name)
         ax.set_xlabel("θ")
-        ax.legend(fontsize=7)
-    axes[0].set_ylabel("per-point cost")
-    fig.tight_layout()
-    landscape = outdir / "landscapes.png"
-    fig.savefig(landscape, dpi=100)
-    plt.close(fig)
+        ax.set_ylabel("per-point cost")
+        pi_ticks(ax.xaxis)
+        ax.legend(fontsize=8)
+    landscapes.suptitle("E1 per-point landscapes (Eq. 11): θ = 0 is the symmetric solution, θ = π is CNOT")
 
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.5))
-    for name, history in curves.items():
-        axes[0].plot(np.mean(history.cost, axis=1), label=name)
-        axes[1].plot(_angle_to_zero(history.parameters[:, :8, 0]), lw=0.6)
-    axes[0].set_title(f"mean C_MSE, β = {max(cfg['biases']):g}")
+    curves = details["curves"]
+    beta = details["bias"]
+    n_seeds = int(result["rows"][0]["seeds"])
+    shown = min(n_seeds, 8)
+    training, axes = new_figure(1, 1 + len(curves), figsize=(3.3 * (1 + len(curves)), 3.8))
+    axes = axes[0]
+    colours = {name: f"C{i}" for i, name in enumerate(curves)}
+    for k, (name, history) in enumerate(curves.items()):
+        ls, marker = CURVE_STYLES[k % len(CURVE_STYLES)]
+        cost = np.mean(history.cost, axis=1)
+        axes[0].plot(cost, color=colours[name], ls=ls, marker=marker, markevery=max(1, len(cost) // 8), ms=4,
+                     lw=1.3, label=_method_label(name))
+    axes[0].set_yscale("log")
+    axes[0].set_title("mean data term (no λP)")
     axes[0].set_xlabel("step")
+    axes[0].set_ylabel("mean C_MSE (C_T for twirled)")
     axes[0].legend(fontsize=7)
-    axes[1].set_title("|θ(t)| mod 2π (0: symmetric, π: CNOT), 8 seeds per method", fontsize=9)
-    axes[1].set_xlabel("step")
-    fig.tight_layout()
-    training = outdir / "training_curves.png"
-    fig.savefig(training, dpi=100)
-    plt.close(fig)
-    return [str(landscape), str(training)]
+    for ax, (name, history) in zip(axes[1:], curves.items()):
+        angles = _angle_to_zero(history.parameters[:, :shown, 0])
+        ax.plot(angles, color=colours[name], lw=0.8, alpha=0.8)
+        ax.lines[0].set_label(f"{_method_label(name)} ({shown} of {n_seeds} seeds)")
+        ax.set_title(_method_label(name), fontsize=10)
+        ax.set_xlabel("step")
+        ax.set_ylabel("|θ(t)| mod 2π")
+        ax.set_ylim(-0.1, np.pi + 0.2)
+        pi_ticks(ax.yaxis)
+        ax.legend(fontsize=7, loc="center right")
+    training.suptitle(f"E1 training at β = {beta:g}: {n_seeds} seeds per method (θ = 0: symmetric, π: CNOT)")
+    return {"landscapes": landscapes, "training_curves": training}
+
+
+_figures = figures  # run()'s boolean argument ``figures`` shadows the function's name there
 
 
 def format_report(result: dict) -> str:

@@ -1,9 +1,11 @@
-"""Command line ``sggd-sym``: ``derive``, ``reproduce``, ``prove``.
+"""Command line ``sggd-sym``: ``derive``, ``reproduce``, ``rank-ansatze``, ``prove``.
 
 ``derive`` prints exact closed forms for a built-in model or a circuit file (``--circuit``: the JSON
 format of :mod:`sggd_sym.circuit_json` or OpenQASM), cached on disk (:mod:`sggd_sym.cache`);
-``reproduce`` runs the paper's experiments (``--json`` prints one JSON object, ``--seeds N`` overrides
-the seed count); ``prove`` runs the symbolic proofs of ``proofs/`` and prints one line per claim.
+``reproduce`` runs the paper's experiments and the studies beyond it (``--json`` prints one JSON object,
+``--seeds N`` overrides the seed count); ``rank-ansatze`` ranks circuits for one task by their attainable
+symmetry (:func:`sggd_sym.analysis.rank_ansatze`) and checks the ranking against trained accuracies;
+``prove`` runs the symbolic proofs of ``proofs/`` and prints one line per claim.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
+import numpy as np
 import sympy as sp
 
 from . import experiments, groups
@@ -38,8 +42,37 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # one line instead of argparse's usage block
         raise _UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Every option shows its default: ``(default: …)`` appended unless the help text states it; flags
+    say ``(default: off)``.  Descriptions and epilogs keep their line breaks."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if "default" in text.lower() or action.default is argparse.SUPPRESS or isinstance(
+                action, (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)):
+            return text
+        if isinstance(action, argparse._StoreTrueAction):
+            return f"{text} (default: off)"
+        if action.default is None or action.default == []:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+#: Plain-text description of the command (no reStructuredText markup: it is printed by --help).
+DESCRIPTION = ("sggd-sym: exact derivations, proofs and experiments for symmetry-guided gradient descent "
+               "(SGGD) in quantum neural networks.")
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(" ".join(text.split()), 79)
 
 
 def _bounded_int(name: str, low: int, high: int):
@@ -57,19 +90,23 @@ def _bounded_int(name: str, low: int, high: int):
 def _parser() -> argparse.ArgumentParser:
     from .circuit_json import MAX_QUBITS
 
-    parser = _Parser(prog="sggd-sym", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="sggd-sym", description=_wrap(DESCRIPTION),
+                     epilog="Run 'sggd-sym COMMAND --help' for the options of a command.")
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"sggd-sym {__version__}")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also: SGGD_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    derive = sub.add_parser("derive", help="derive the twirled observable, residual and penalty of a model")
+    derive = sub.add_parser("derive", help="derive the twirled observable, residual and penalty of a model",
+                            description=_wrap("Derive the twirled observable T_G[U^dag O U] (Eq. 5), the residual E of "
+                            "Eq. 4 and the penalty P of Eq. 6, exactly."))
     derive.add_argument("model", nargs="?", choices=["werner", "hea"],
-                        help="werner: Eq. 9 ansatz; hea: hardware-efficient (or give --circuit FILE)")
+                        help="werner: Eq. 9 ansatz; hea: hardware-efficient (default: none, give --circuit FILE "
+                             "instead)")
     derive.add_argument("--circuit", type=Path, default=None,
                         help="a circuit file: .json (sggd_sym format, may include group and observable) or "
-                        ".qasm (OpenQASM 2/3, needs the qiskit extra)")
+                        ".qasm (OpenQASM 2/3, needs the qiskit extra) (default: none, give a model instead)")
     derive.add_argument("--qubits", type=_bounded_int("--qubits", 1, MAX_QUBITS), default=2,
                         help=f"qubits of the hea model (1..{MAX_QUBITS})")
     derive.add_argument("--layers", type=_bounded_int("--layers", 0, MAX_LAYERS), default=2,
@@ -80,27 +117,58 @@ def _parser() -> argparse.ArgumentParser:
                         help="symmetry group (default: collective for werner, the file's group or swap otherwise)")
     fmt = derive.add_mutually_exclusive_group()
     fmt.add_argument("--latex", action="store_true", help="print LaTeX")
-    fmt.add_argument("--json", action="store_true", help="print one JSON object")
+    fmt.add_argument("--json", action="store_true", help="print one JSON object (default: off, pretty text)")
     derive.add_argument("--no-cache", action="store_true", help="derive afresh; neither read nor write the cache")
     derive.add_argument("--cache-dir", type=Path, default=None,
                         help="cache folder (default: $SGGD_SYM_CACHE_DIR or ~/.cache/sggd_sym)")
 
-    reproduce = sub.add_parser("reproduce", help="reproduce the paper's experiments")
-    reproduce.add_argument("experiment", nargs="?", default="all", choices=list(experiments.NAMES) + ["all"],
-                           help="E1 werner, E2 circle and its c4 variant, E3 postprocessing, E4 hamming, or all "
-                                "(default: all)")
-    reproduce.add_argument("--seeds", type=_bounded_int("--seeds", 1, MAX_SEEDS), default=None,
-                           help="number of seeds (default: each experiment's)")
+    names = experiments.available()
+    listing = "\n".join(f"  {name:15s} {experiments.DESCRIPTIONS.get(name, '')}" for name in names)
+    reproduce = sub.add_parser("reproduce", help="reproduce the paper's experiments (and the studies beyond it)",
+                               description=_wrap("Run an experiment and print its table (or --json); figures go to "
+                               "--out/NAME/."),
+                               epilog=f"experiments:\n{listing}\n  {'all':15s} the paper's experiments "
+                                      f"{', '.join(experiments.available(experiments.PAPER))} in turn")
+    reproduce.add_argument("experiment", nargs="?", default="all", choices=list(names) + ["all"], metavar="NAME",
+                           help="the experiment to run (listed below)")
+    reproduce.add_argument("--seeds", type=_bounded_int("--seeds", 1, MAX_SEEDS), default=None, metavar="N",
+                           help="number of seeds (default: each experiment's own, 20 for most)")
     reproduce.add_argument("--json", action="store_true", help="print one JSON object with the reported figures")
-    reproduce.add_argument("--out", type=Path, default=Path("sggd_results"), help="folder for figures")
+    reproduce.add_argument("--out", type=Path, default=Path("sggd_results"), metavar="DIR",
+                           help="folder for figures")
     reproduce.add_argument("--no-progress", action="store_true", help="hide progress bars")
     reproduce.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                           help="run sweeps on a Dask distributed cluster (e.g. tcp://host:8786); needs sggd_sym[dask]")
-    reproduce.add_argument("--workers", type=_bounded_int("--workers", 1, MAX_WORKERS), default=None,
+                           help="run sweeps on a Dask distributed cluster (e.g. tcp://host:8786); needs "
+                                "sggd_sym[dask] (default: none, run on this machine)")
+    reproduce.add_argument("--workers", type=_bounded_int("--workers", 1, MAX_WORKERS), default=None, metavar="N",
                            help="local worker processes for sweeps (default: the number of CPUs)")
 
-    prove = sub.add_parser("prove", help="run the exact proofs in proofs/ (one line per claim)")
-    prove.add_argument("names", nargs="*", help="proof names (file stems); default: all")
+    rank = sub.add_parser("rank-ansatze", help="rank circuits for one task by their attainable symmetry",
+                          description=_wrap("Rank ansaetze by sggd_sym.analysis.symmetric_reach (least penalty, exact "
+                          "certificate, reachable commutant directions). Without --circuit: the E2 circle task "
+                          "(hardware-efficient, equivariant, product, one-sided), each also trained as in E2 and "
+                          "compared with the ranking (Spearman, Kendall)."))
+    rank.add_argument("--circuit", type=Path, action="append", default=[], metavar="FILE",
+                      help="a circuit file (.json or .qasm) to rank; repeat for several (default: none, the "
+                           "circle task's four ansaetze)")
+    rank.add_argument("--observable", default=None,
+                      help="Pauli sum for every --circuit, e.g. 'Z0' (default: each file's observable, else Z0)")
+    rank.add_argument("--group", choices=sorted(GROUPS), default=None,
+                      help="symmetry group for every --circuit (default: the first file's group, else swap)")
+    rank.add_argument("--starts", type=_bounded_int("--starts", 1, 10_000), default=16, metavar="N",
+                      help="random starts of the global search for min P")
+    rank.add_argument("--seed", type=_bounded_int("--seed", 0, 2**31 - 1), default=0, help="seed of the search")
+    rank.add_argument("--seeds", type=_bounded_int("--seeds", 1, MAX_SEEDS), default=5, metavar="N",
+                      help="training seeds per ansatz of the circle check")
+    rank.add_argument("--steps", type=_bounded_int("--steps", 0, 100_000), default=300, metavar="N",
+                      help="Adam steps of the circle check (E2's lr 0.05, right-half data)")
+    rank.add_argument("--lam", type=float, default=1.0, help="λ of the SGGD training in the circle check")
+    rank.add_argument("--no-train", action="store_true", help="rank only; skip the training check")
+    rank.add_argument("--json", action="store_true", help="print one JSON object")
+
+    prove = sub.add_parser("prove", help="run the exact proofs in proofs/ (one line per claim)",
+                           description=_wrap("Run the exact proof scripts of proofs/ (a source checkout)."))
+    prove.add_argument("names", nargs="*", metavar="NAME", help="proof names (file stems) (default: all)")
     return parser
 
 
@@ -172,14 +240,21 @@ def _render(circuit, observable, group, fmt: str, cache=None) -> str:
     if fmt == "latex":
         return "\n".join(f"% {key}\n{out[key].latex() if hasattr(out[key], 'latex') else sp.latex(out[key])}"
                          for key in ("twirled_observable", "residual", "penalty"))
-    return "\n".join(f"{key}: {sp.pretty(value) if isinstance(value, sp.Basic) else value}"
-                     for key, value in out.items())
+    return "\n".join(_pretty_item(key, value) for key, value in out.items())
+
+
+def _pretty_item(key: str, value) -> str:
+    """``key: value`` on one line, or ``key:`` above a multi-line block (a matrix, a fraction), indented."""
+    text = sp.pretty(value) if isinstance(value, sp.Basic) else str(value)
+    if "\n" not in text:
+        return f"{key}: {text}"
+    return f"{key}:\n" + "\n".join(f"  {line}".rstrip() for line in text.splitlines())
 
 
 def _reproduce(args) -> int:
     from .exceptions import InputValueError
 
-    names = experiments.available() if args.experiment == "all" else [args.experiment]
+    names = experiments.available(experiments.PAPER) if args.experiment == "all" else [args.experiment]
     if args.experiment != "all" and args.experiment not in experiments.available():
         raise InputValueError(f"reproduce: experiment {args.experiment!r} is not implemented yet; available: "
                               f"{', '.join(experiments.available()) or '(none)'}")
@@ -252,6 +327,86 @@ def _move_figures(stage: Path, final: Path) -> None:
                               f"to {final} ({err.strerror or err})") from None
 
 
+def _rank_ansatze(args) -> int:
+    from .analysis import format_ranking, rank_ansatze
+    from .circuit_json import observable_from_text, read_problem
+    from .exceptions import InputValueError
+    from .experiments import guidance
+
+    if not np.isfinite(args.lam) or args.lam < 0:
+        raise InputValueError(f"rank-ansatze: --lam must be a finite number >= 0, got {args.lam}")
+    if not args.circuit:
+        if args.observable is not None or args.group is not None:
+            raise InputValueError("rank-ansatze: --observable and --group apply to --circuit files; the built-in "
+                                  "circle task fixes its own (give --circuit FILE to rank your circuits)")
+        out = guidance.rank_circle_ansatze(starts=args.starts, seed=args.seed, seeds=args.seeds, steps=args.steps,
+                                           lam=args.lam, train_check=not args.no_train)
+    else:
+        import sggd_sym as sg
+
+        problems = [(path, read_problem(path)) for path in args.circuit]
+        n = problems[0][1].circuit.n_qubits
+        if any(p.circuit.n_qubits != n for _, p in problems):
+            raise InputValueError("rank-ansatze: every --circuit must act on the same number of qubits (one task); "
+                                  f"got {[p.circuit.n_qubits for _, p in problems]}")
+        if args.group is not None:
+            group = GROUPS[args.group](n)
+        else:
+            group = next((p.group for _, p in problems if p.group is not None), None) or GROUPS["swap"](n)
+        candidates, seen = {}, set()
+        for path, p in problems:
+            name = path.stem if path.stem not in seen else str(path)
+            seen.add(name)
+            if args.observable is not None:
+                observable = observable_from_text(args.observable, n, "--observable")
+            else:
+                observable = p.observable if p.observable is not None else sg.PauliSum.from_text("Z0", n)
+            candidates[name] = (p.circuit, observable)
+        ranking = rank_ansatze(candidates, group, starts=args.starts, seed=args.seed)
+        out = {"task": "files", "group": group.name,
+               "rows": [guidance._reach_row(k, name, r) for k, (name, r) in enumerate(ranking, start=1)],
+               "training": None}
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    print(_format_rank_table(out))
+    return 0
+
+
+def _format_rank_table(out: dict) -> str:
+    """The rank-ansatze table: symmetric_reach's figures per ansatz and, after training, the accuracies."""
+    trained = out.get("training") is not None
+    header = ["rank", "ansatz", "params", "min P", "certified", "sym. dim", "reach@cert", "reach generic"]
+    if trained:
+        header.append("trained accuracy")
+    rows = [header]
+    for r in out["rows"]:
+        row = [str(r["rank"]), r["ansatz"], str(r["parameters"]), r["min_penalty"], "yes" if r["certified"] else "no",
+               *("-" if r[k] is None else str(r[k]) for k in ("symmetric_dimension", "reachable_directions",
+                                                                "generic_reachable_directions"))]
+        if trained:
+            row.append(f"{r['accuracy_mean']:.1%} ± {r['accuracy_std']:.1%}")
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [f"rank-ansatze: task {out['task']}, group {out['group']} (ranked by sggd_sym.analysis.rank_ansatze: "
+             "certified symmetric first, by reachable commutant directions, then by least penalty)"]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    if trained:
+        t = out["training"]
+        lines.append(f"trained as in E2: {t['data']} data, SGGD λ = {t['lambda']:g}, {t['steps']} Adam steps, "
+                     f"{t['seeds']} seeds per ansatz")
+        agreement = out.get("agreement")
+        if agreement:
+            verdict = ("the ranking predicts the accuracy order" if agreement["kendall"] == 1 else
+                       "the ranking does not fully predict the accuracy order")
+            lines.append(f"rank agreement with the trained accuracies: Spearman ρ = {agreement['spearman']:.3f}, "
+                         f"Kendall τ_b = {agreement['kendall']:.3f} ({verdict})")
+    elif out["task"] == "files":
+        lines.append("(no training check for circuit files: the trained-accuracy check needs a task's data; run "
+                     "without --circuit for the circle task)")
+    return "\n".join(lines)
+
+
 def proofs_directory() -> Path:
     """``proofs/`` beside the package (a source checkout or editable install)."""
     return Path(__file__).resolve().parent.parent / "proofs"
@@ -289,7 +444,8 @@ def main(argv=None) -> int:
     argv = [a for a in argv if a != "--debug"]
     try:
         args = _parser().parse_args(argv)
-        return {"derive": _derive, "reproduce": _reproduce, "prove": _prove}[args.command](args)
+        return {"derive": _derive, "reproduce": _reproduce, "rank-ansatze": _rank_ansatze,
+                "prove": _prove}[args.command](args)
     except _UsageError as err:
         print(_one_line(str(err)), file=sys.stderr)
         return 2

@@ -14,7 +14,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from .exceptions import InputTypeError, InputValueError
 
-__all__ = ["run_jobs"]
+__all__ = ["run_jobs", "CONNECT_TIMEOUT"]
+
+#: Seconds to wait for a Dask scheduler given by address before giving up with one clear error.
+CONNECT_TIMEOUT = 5.0
 
 
 def _progress(total: int, enabled: bool, description: str):
@@ -75,7 +78,16 @@ def _run_dask(function, jobs, scheduler, bar) -> list:
     if own and not isinstance(scheduler, str):
         raise InputTypeError(f"run_jobs: scheduler must be an address string or a distributed.Client, "
                              f"got {type(scheduler).__name__}")
-    client = Client(scheduler) if own else scheduler
+    if own:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise InputValueError(f"run_jobs: cannot reach the Dask scheduler {scheduler!r} within "
+                                  f"{CONNECT_TIMEOUT:g} s ({type(err).__name__}: {_first_line(err)}); check the "
+                                  "address (tcp://host:port of a running dask scheduler) or omit --scheduler to run "
+                                  "on this machine") from None
+    else:
+        client = scheduler
     try:
         futures = client.map(function, jobs, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
@@ -88,3 +100,8 @@ def _run_dask(function, jobs, scheduler, bar) -> list:
     finally:
         if own:
             client.close()
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0][:200] if text else "no detail"

@@ -354,7 +354,7 @@ def train(objective, theta0, *, penalty=None, lam=None, method: str = "adam", le
                 grad = grad + lam_t * p_grad
         costs[t], lams[t], params[t] = value, lam_t, theta
         if t == steps:
-            break
+            continue  # not break: a progress bar counts the last step only when the loop ends (601/601)
         if method == "gd":
             theta = theta - learning_rate * grad
         else:

@@ -105,3 +105,32 @@ def test_scale_benchmark_bar_cases_agree_with_numpy():
         row = bench.run_case(name, 1, rng)
         assert row["value_error"] < 1e-9, row
         assert row["gradient_error"] < 1e-5, row
+
+
+def test_deep_circuits_benchmark_smoke():
+    """``benchmarks/deep_circuits.py`` (issue 11) without the peer: ⟨0|Õ|0⟩'s value at θ equals the
+    simulator's, and the operator has at least as many terms as its merged expectation."""
+    import numpy as np
+
+    import sggd_sym as sg
+    from sggd_sym import sim
+
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "deep_circuits.py"), "--cases", "2x3,3x2",
+                           "--repeats", "1", "--json"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = json.loads(proc.stdout)["rows"]
+    assert [(r["n"], r["layers"]) for r in rows] == [(2, 3), (3, 2)]
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import deep_circuits
+    finally:
+        sys.path.pop(0)
+    for row in rows:
+        n, layers = row["n"], row["layers"]
+        assert row["operator_terms"] >= row["terms"] > 0
+        theta = np.random.default_rng(n * 100 + layers).uniform(-np.pi, np.pi, size=2 * n * layers)
+        circuit = sg.circuits.hardware_efficient(n, layers)
+        state = sim.statevector(circuit.to_sim_ops(), n, theta)
+        z0 = np.kron(np.diag([1.0, -1.0]), np.eye(2 ** (n - 1)))
+        assert deep_circuits.ours(n, layers, theta)["value"] == pytest.approx(
+            float(np.real(state.conj() @ z0 @ state)), abs=1e-12)

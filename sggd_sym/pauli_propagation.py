@@ -553,7 +553,7 @@ def propagate(circuit: Circuit, observable, *, truncation: Truncation | None = N
         wx, wz = _word_masks(w, tuple(range(n)), n)
         for b in range(qb):
             xs[b][t], zs[b][t] = wx[b], wz[b]
-    top = max(abs(v) for v in numerators.values())
+    top = max((abs(v) for v in numerators.values()), default=0)
     dtype = next(t for t in (np.int8, np.int16, np.int32, np.int64) if top <= np.iinfo(t).max)
     terms = _Terms([_Block(xs, zs, [np.zeros(len(words), dtype=np.uint64) for _ in range(kb)],
                            [np.zeros(len(words), dtype=np.uint64) for _ in range(kb)],

@@ -116,8 +116,9 @@ def test_norm_vanishes_exactly_on_swap_symmetric_circuits(circuit, text, norm):
     pen = sg.penalty(circuit, sg.ops.pauli_sum(text, 2), group, norm=norm)
     assert pen.expr == 0
     points = np.random.default_rng(1).uniform(-np.pi, np.pi, size=(4, len(pen.parameters)))
-    assert np.all(np.abs(pen(points)) < 1e-12)
-    assert np.all(np.abs(pen.gradient(points)) < 1e-12)
+    # exact zero above; numerically P is a difference of O(‖O‖²) sums: rounding ~1e-11 on 12-gate circuits
+    assert np.all(np.abs(pen(points)) < 1e-10)
+    assert np.all(np.abs(pen.gradient(points)) < 1e-10)
 
 
 @pytest.mark.parametrize("norm", NORMS)

@@ -24,9 +24,9 @@ factors are dropped while propagating; every drop is charged to a rigorous bound
 
 >>> import sggd_sym as sg
 >>> from sggd_sym.pauli_propagation import propagate
->>> packed = propagate(sg.circuits.hardware_efficient(2, 2), "Z0")
+>>> packed = propagate(sg.circuits.hardware_efficient(2, 2), "ZI")
 >>> packed.n_terms, packed.error_bound
-(11, 0)
+(11, 0.0)
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class PackedHeisenberg:
 
     ``x[i]``, ``z[i]``: 64-qubit blocks of the words' bit masks; ``cos[i]``, ``sin[i]``: 64-occurrence
     blocks of the monomials; ``coefficients``: integer numerators over ``denominator``.
-    ``error_bound`` bounds ``‖Õ_exact − Õ‖_HS`` for every θ (0 when nothing was dropped).
+    ``error_bound`` bounds ``‖Õ_exact − Õ‖_HS`` for every θ (0.0 when nothing was dropped).
     """
 
     circuit: Circuit
@@ -100,7 +100,7 @@ class PackedHeisenberg:
     sin: list[np.ndarray]
     coefficients: np.ndarray
     denominator: int
-    error_bound: float = 0
+    error_bound: float = 0.0
     truncation: Truncation = field(default_factory=Truncation)
 
     @property

@@ -16,7 +16,6 @@ from math import sqrt
 import numpy as np
 import sympy as sp
 
-from . import _checks
 from .circuits import Circuit
 from .exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from .groups import SymmetryGroup
@@ -25,7 +24,7 @@ from .norms import check_norm, generator_penalty, normalized_hs_penalty, schatte
 from .numeric import DerivedFunction
 from .pauli_propagation import PackedEvaluator, PackedHeisenberg, Truncation, propagate, supports_packed
 from .pauli_sum import as_pauli_sum
-from .twirling import TwirledObservable, _check_group, twirled_observable
+from .twirling import TwirledObservable, check_circuit_and_group, twirled_observable
 
 __all__ = ["penalty", "penalty_from", "packed_penalty", "EXPAND_LIMIT", "RING_TERMS", "PACKED_TERMS_PER_RING_TERM"]
 
@@ -95,12 +94,7 @@ def penalty(circuit: Circuit, observable, group: SymmetryGroup, *, norm: str = "
 def _packed_if_preferred(circuit, observable, group, budget, representation, truncation) -> PackedHeisenberg | None:
     """The packed ``Õ`` when ``representation`` asks for it (or, for ``"auto"``, when it applies and is
     large); ``None`` to derive in the ring."""
-    if not isinstance(circuit, Circuit):
-        raise InputTypeError(f"penalty: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
-    _check_group("penalty", group)
-    if group.dim != circuit.dim:
-        _checks.fail("penalty", f"group acts on {group.n_qubits} qubit(s) but the circuit has "
-                     f"{circuit.n_qubits}; build the group for {circuit.n_qubits} qubits")
+    check_circuit_and_group("penalty", circuit, group)
     if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
         raise InputTypeError(f"penalty: budget expected a positive int (a number of polynomial terms) or None, "
                              f"got {budget!r}")

@@ -45,6 +45,16 @@ def _check_group(where: str, group) -> None:
                              f"got {type(group).__name__}")
 
 
+def check_circuit_and_group(where: str, circuit, group) -> None:
+    """A :class:`~sggd_sym.Circuit` and a group acting on its register, or the package's error."""
+    if not isinstance(circuit, Circuit):
+        raise InputTypeError(f"{where}: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
+    _check_group(where, group)
+    if group.dim != circuit.dim:
+        _checks.fail(where, f"group acts on {group.n_qubits} qubit(s) but the circuit has "
+                     f"{circuit.n_qubits}; build the group for {circuit.n_qubits} qubits")
+
+
 @dataclass
 class TwirledObservable:
     """``Õ(θ)`` of a circuit together with its exact commutant coordinates under a group.
@@ -118,12 +128,7 @@ class TwirledObservable:
 def twirled_observable(circuit: Circuit, observable, group: SymmetryGroup, *,
                        budget: int | None = DEFAULT_BUDGET) -> TwirledObservable:
     """Derive ``Õ(θ)`` and its commutant coordinates under ``group`` exactly (Eq. 1, 5)."""
-    if not isinstance(circuit, Circuit):
-        raise InputTypeError(f"twirled_observable: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
-    _check_group("twirled_observable", group)
-    if group.dim != circuit.dim:
-        _checks.fail("twirled_observable", f"group acts on {group.n_qubits} qubit(s) but the circuit has "
-                     f"{circuit.n_qubits}; build the group for {circuit.n_qubits} qubits")
+    check_circuit_and_group("twirled_observable", circuit, group)
     heis = heisenberg_observable(circuit, observable, budget=budget)
     coords = group.commutant_coordinates(heis.terms.keys())
     constants = [v for c, _ in coords for v in c.values()] + [n for _, n in coords]

@@ -119,6 +119,14 @@ def exact_expr(where: str, name: str, value, *, real: bool = False) -> sp.Expr:
     return exact_number(where, name, value, symbols=True, real=real)
 
 
+def term_budget(where: str, budget) -> int | None:
+    """A derivation's term budget: a positive int or ``None`` (no bound)."""
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
+        raise InputTypeError(f"{where}: budget expected a positive int (a number of polynomial terms) or None, "
+                             f"got {budget!r}")
+    return budget
+
+
 def integer(where: str, name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
         if isinstance(value, sp.Integer):

@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 import sympy as sp
 from sympy.polys.rings import PolyElement
 
-from . import ops
+from . import _checks, ops
 from .circuits import Circuit, Gate
 from .exceptions import DerivationBudgetError, InputTypeError
 from .pauli_sum import PauliSum, as_pauli_sum, pauli_word_matrix
@@ -153,9 +153,7 @@ def heisenberg_observable(circuit: Circuit, observable, *, extra_constants=(),
     """
     if not isinstance(circuit, Circuit):
         raise InputTypeError(f"heisenberg_observable: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
-        raise InputTypeError(f"heisenberg_observable: budget expected a positive int (a number of polynomial "
-                             f"terms) or None, got {budget!r}")
+    _checks.term_budget("heisenberg_observable", budget)
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
                                 or not seconds > 0 or seconds != seconds):
         raise InputTypeError(f"heisenberg_observable: seconds expected a positive number or None, got {seconds!r}")

@@ -32,14 +32,16 @@ factors are dropped while propagating; every drop is charged to a rigorous bound
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from math import lcm, sqrt
 
 import numpy as np
 import sympy as sp
+from sympy.polys.domains import QQ
 
 from .circuits import Circuit, Gate
 from .exceptions import DerivationBudgetError, InputTypeError, InputValueError
-from .heisenberg import _transfer  # the exact Pauli transfer map of a fixed gate (cached)
+from .pauli_maps import detect_signed_pauli_map
 from .pauli_sum import as_pauli_sum
 from .trig import TrigRing, base_frequencies, linear_angle
 
@@ -50,6 +52,9 @@ PACKED_BUDGET = 200_000_000
 
 _WORD = 64
 _ONE = np.uint64(1)
+#: Letter of a qubit from its (x, z) bits, and back.
+_LETTER = {(0, 0): "I", (1, 0): "X", (0, 1): "Z", (1, 1): "Y"}
+_BITS = {letter: bits for bits, letter in _LETTER.items()}
 
 
 @dataclass(frozen=True)
@@ -129,15 +134,8 @@ class PackedHeisenberg:
     # -- views ---------------------------------------------------------------------------------
     def words(self) -> np.ndarray:
         """The Pauli word of every term as a string array (``"IXYZ"`` letters, qubit 0 first)."""
-        n = self.n_qubits
-        letters = np.empty((self.n_terms, n), dtype="<U1")
-        table = np.array(list("IXZY"))
-        for q in range(n):
-            block, bit = divmod(q, _WORD)
-            xb = (self.x[block] >> np.uint64(bit)) & _ONE
-            zb = (self.z[block] >> np.uint64(bit)) & _ONE
-            letters[:, q] = table[(xb + 2 * zb).astype(np.intp)]
-        return np.array(["".join(row) for row in letters]) if n else np.array([""] * self.n_terms)
+        index, words = _word_ids(self)
+        return np.array(words, dtype=object)[index] if words else np.array([], dtype=object)
 
     def occurrence_bits(self, which: str) -> np.ndarray:
         """``(n_terms, n_occurrences)`` booleans: term ``t`` has the factor ``cos φ_k`` (``"cos"``) or
@@ -153,8 +151,6 @@ class PackedHeisenberg:
     # -- exact canonical form ------------------------------------------------------------------
     def trig_ring(self, domain=None) -> TrigRing:
         """The :class:`TrigRing` of the circuit's parameters (base frequencies from the slopes)."""
-        from sympy.polys.domains import QQ
-
         params = self.circuit.parameters
         slope_lists = [dict(o.slopes) for o in self.occurrences]
         return TrigRing(params, base_frequencies(slope_lists, len(params)), QQ if domain is None else domain)
@@ -180,7 +176,7 @@ class PackedHeisenberg:
         complex_ks = [k for k in range(K) if k not in simple]
         cos_bits = self.occurrence_bits("cos")
         sin_bits = self.occurrence_bits("sin")
-        words = self.words()
+        word_index, distinct = _word_ids(self)
         dom = trig.domain
         scale = dom.convert(sp.Rational(1, self.denominator)) if self.denominator != 1 else dom.one
         factor_cache: dict[tuple, object] = {}
@@ -199,7 +195,7 @@ class PackedHeisenberg:
                     exps[p + j] = 1
                     sign *= sgn
             coeff = dom.convert(int(self.coefficients[t]) * sign) * scale
-            target = out.setdefault(str(words[t]), {})
+            target = out.setdefault(distinct[word_index[t]], {})
             if complex_ks:
                 key = (tuple(cos_bits[t, complex_arr]), tuple(sin_bits[t, complex_arr]))
                 poly = factor_cache.get(key)
@@ -252,7 +248,7 @@ class PackedHeisenberg:
                 summed[nonzero])
 
 
-def _rational_observable(where: str, terms: dict) -> tuple[dict[str, int], int] | None:
+def _rational_observable(terms: dict) -> tuple[dict[str, int], int] | None:
     """Integer numerators over one denominator, or ``None`` when a coefficient is not rational."""
     values = {}
     for word, c in terms.items():
@@ -272,31 +268,27 @@ def _rational_observable(where: str, terms: dict) -> tuple[dict[str, int], int] 
 def _clifford_table(gate: Gate) -> tuple[np.ndarray, np.ndarray] | None:
     """For a fixed gate on ``q`` qubits: ``image[i]``, ``sign[i]`` over the ``4^q`` sub-words (index
     bits ``x_0 z_0 x_1 z_1 …``) when ``G† P G = ±P'`` for every ``P``; ``None`` otherwise."""
-    q = len(gate.qubits)
+    return _signed_table(sp.ImmutableMatrix(gate.matrix))
+
+
+@lru_cache(maxsize=64)
+def _signed_table(matrix: sp.ImmutableMatrix) -> tuple[np.ndarray, np.ndarray] | None:
+    action = detect_signed_pauli_map(matrix.H)  # V P V† with V = G† is the Heisenberg map G† P G
+    if action is None:
+        return None
+    q = action.n_qubits
     image = np.zeros(4**q, dtype=np.int64)
     sign = np.zeros(4**q, dtype=np.int64)
-    letter_bits = {"I": (0, 0), "X": (1, 0), "Z": (0, 1), "Y": (1, 1)}
     for index in range(4**q):
-        letters = []
-        for j in range(q):
-            xb, zb = (index >> (2 * j)) & 1, (index >> (2 * j + 1)) & 1
-            letters.append({(0, 0): "I", (1, 0): "X", (0, 1): "Z", (1, 1): "Y"}[(xb, zb)])
-        transfer = _transfer(gate.matrix, "".join(letters))
-        if len(transfer) != 1 or transfer[0][1] not in (1, -1):
-            return None
-        word, coeff = transfer[0]
-        out = 0
-        for j, letter in enumerate(word):
-            xb, zb = letter_bits[letter]
-            out |= (xb << (2 * j)) | (zb << (2 * j + 1))
-        image[index] = out
-        sign[index] = int(coeff)
+        word = "".join(_LETTER[((index >> (2 * j)) & 1, (index >> (2 * j + 1)) & 1)] for j in range(q))
+        sign[index], target = action.apply(word)
+        image[index] = sum((_BITS[c][0] << (2 * j)) | (_BITS[c][1] << (2 * j + 1)) for j, c in enumerate(target))
     return image, sign
 
 
 def supports_packed(circuit: Circuit, observable_terms: dict) -> bool:
     """Whether :func:`propagate` applies: rational observable, Pauli rotations and Clifford gates."""
-    if _rational_observable("supports_packed", observable_terms) is None:
+    if _rational_observable(observable_terms) is None:
         return False
     for gate in circuit.gates:
         if gate.rotations() is None and _clifford_table(gate) is None:
@@ -310,10 +302,9 @@ def _word_masks(word: str, qubits: tuple[int, ...], n: int) -> tuple[list[int], 
     z = [0] * blocks
     for letter, q in zip(word, qubits):
         block, bit = divmod(q, _WORD)
-        if letter in "XY":
-            x[block] |= 1 << bit
-        if letter in "ZY":
-            z[block] |= 1 << bit
+        xb, zb = _BITS[letter]
+        x[block] |= xb << bit
+        z[block] |= zb << bit
     return x, z
 
 
@@ -519,7 +510,7 @@ def propagate(circuit: Circuit, observable, *, truncation: Truncation | None = N
         raise InputTypeError(f"propagate: truncation expected a sggd_sym.pauli_propagation.Truncation or None, "
                              f"got {type(truncation).__name__}")
     obs = as_pauli_sum("propagate", "observable", observable, n_qubits=circuit.n_qubits, hermitian=True)
-    rational = _rational_observable("propagate", obs.to_dict())
+    rational = _rational_observable(obs.to_dict())
     if rational is None:
         raise InputValueError("propagate: observable needs rational Pauli coefficients for packed propagation; "
                               "use sggd_sym.heisenberg.heisenberg_observable (exact ring) instead")
@@ -714,6 +705,5 @@ def _word_ids(packed: PackedHeisenberg) -> tuple[np.ndarray, list[str]]:
         qb = len(packed.x)
         xs = [sum(int(unique[i, b]) << (_WORD * b) for b in range(qb)) for i in range(unique.shape[0])]
         zs = [sum(int(unique[i, qb + b]) << (_WORD * b) for b in range(qb)) for i in range(unique.shape[0])]
-    table = {(0, 0): "I", (1, 0): "X", (0, 1): "Z", (1, 1): "Y"}
-    words = ["".join(table[((int(x) >> q) & 1, (int(z) >> q) & 1)] for q in range(n)) for x, z in zip(xs, zs)]
+    words = ["".join(_LETTER[((int(x) >> q) & 1, (int(z) >> q) & 1)] for q in range(n)) for x, z in zip(xs, zs)]
     return index, words

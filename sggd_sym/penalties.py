@@ -16,8 +16,9 @@ from math import sqrt
 import numpy as np
 import sympy as sp
 
+from . import _checks
 from .circuits import Circuit
-from .exceptions import DerivationBudgetError, InputTypeError, InputValueError
+from .exceptions import DerivationBudgetError, InputValueError
 from .groups import SymmetryGroup
 from .heisenberg import DEFAULT_BUDGET
 from .norms import check_norm, generator_penalty, normalized_hs_penalty, schatten4_penalty
@@ -75,13 +76,7 @@ def penalty(circuit: Circuit, observable, group: SymmetryGroup, *, norm: str = "
     elif truncation is not None:
         raise InputValueError(f"penalty: truncation is available for norm='hs' and 'normalized_hs', not {norm!r}")
     if norm == "generators":
-        if not isinstance(circuit, Circuit):
-            raise InputTypeError(f"penalty: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
-        if not isinstance(group, SymmetryGroup):
-            raise InputTypeError(f"penalty: group expected a sggd_sym.groups group, got {type(group).__name__}")
-        if group.dim != circuit.dim:
-            raise InputValueError(f"penalty: group acts on {group.n_qubits} qubit(s) but the circuit has "
-                                  f"{circuit.n_qubits}; build the group for {circuit.n_qubits} qubits")
+        check_circuit_and_group("penalty", circuit, group)
         return generator_penalty(circuit, observable, group, budget=budget)
     twirled = twirled_observable(circuit, observable, group, budget=budget)
     if norm == "normalized_hs":
@@ -95,9 +90,7 @@ def _packed_if_preferred(circuit, observable, group, budget, representation, tru
     """The packed ``Õ`` when ``representation`` asks for it (or, for ``"auto"``, when it applies and is
     large); ``None`` to derive in the ring."""
     check_circuit_and_group("penalty", circuit, group)
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 1):
-        raise InputTypeError(f"penalty: budget expected a positive int (a number of polynomial terms) or None, "
-                             f"got {budget!r}")
+    _checks.term_budget("penalty", budget)
     obs = as_pauli_sum("penalty", "observable", observable, n_qubits=circuit.n_qubits, hermitian=True,
                        numeric=True)
     if not supports_packed(circuit, obs.to_dict()):

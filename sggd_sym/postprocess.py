@@ -329,9 +329,10 @@ def symmetrize(M, copies) -> sp.ImmutableMatrix:
     True
     """
     where = "symmetrize"
+    # the scalar first: a bad copy count is refused before M's entries are checked one by one
+    k = _checks.integer(where, "copies", copies, minimum=1, maximum=MAX_PERMUTED_COPIES)
     m = _checks.exact_matrix(where, "M", M)
     total_qubits = _checks.qubit_count(where, "M", m.rows)
-    k = _checks.integer(where, "copies", copies, minimum=1, maximum=MAX_PERMUTED_COPIES)
     if total_qubits % k:
         raise InputValueError(f"{where}: M acts on {total_qubits} qubits, which is not a multiple of copies={k}")
     n = total_qubits // k

@@ -9,24 +9,20 @@ accumulated gate by gate with no expression trees.  This module reads gates thro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import sympy as sp
 from sympy.polys.rings import PolyElement
 
 from . import ops
 from .trig import TrigRing, base_frequencies, check_budget, exact_domain, linear_angle
 
-if TYPE_CHECKING:  # annotations only
-    from .circuits import Circuit, Gate
-
+# ``Circuit`` and ``Gate`` in annotations are sggd_sym.circuits' classes, named as strings (no import at all).
 __all__ = ["exact_unitary", "DEFAULT_BUDGET"]
 
 #: Default limit on the total number of polynomial terms of one exact unitary.
 DEFAULT_BUDGET = 100_000
 
 
-def exact_unitary(circuit: Circuit, *, budget: int | None = DEFAULT_BUDGET) -> sp.ImmutableMatrix:
+def exact_unitary(circuit: "Circuit", *, budget: int | None = DEFAULT_BUDGET) -> sp.ImmutableMatrix:
     """Exact ``U(θ) = U_L ⋯ U_1`` with entries exact trig polynomials in the half angles.
 
     Each parameterised gate is ``e^{iα} Π_k (cos(φ_k/2) I − i sin(φ_k/2) W_k)``; the matrix is
@@ -57,13 +53,13 @@ def exact_unitary(circuit: Circuit, *, budget: int | None = DEFAULT_BUDGET) -> s
     return sp.ImmutableMatrix([[trig.to_expr(q) for q in row] for row in rows])
 
 
-def _phase_angle(gate: Gate) -> sp.Expr:
+def _phase_angle(gate: "Gate") -> sp.Expr:
     """``α`` with ``global_phase = e^{iα}``: ``α = −a·angle/2`` for the identity term ``a·I``."""
     a = sum((c for w, c in gate.generator if set(w) == {"I"}), sp.Integer(0))
     return -a * gate.angle / 2
 
 
-def _gate_in_ring(gate: Gate, trig: TrigRing, i_unit) -> list[list[PolyElement]]:
+def _gate_in_ring(gate: "Gate", trig: TrigRing, i_unit) -> list[list[PolyElement]]:
     k = len(gate.qubits)
     size = 2**k
     if gate.rotations() is None:

@@ -1,6 +1,7 @@
 """The package's import graph (issue 16): no import circle among its modules, and the independent
 simulator imports nothing symbolic (only numpy). Read from the source with ``ast`` (lazy imports inside
-functions count too); the package's ``__init__`` files are its face and are left out of the circle check."""
+functions and ``TYPE_CHECKING`` imports count too); the package's ``__init__`` files are its face and are
+left out of the circle check."""
 
 from __future__ import annotations
 
@@ -19,24 +20,11 @@ def _modules() -> dict[str, Path]:
     return out
 
 
-def _runtime_nodes(tree):
-    """Every node except those under ``if TYPE_CHECKING:`` (annotations only, never imported at run time)."""
-    todo = [tree]
-    while todo:
-        node = todo.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and getattr(child.test, "id", getattr(child.test, "attr", "")) == "TYPE_CHECKING":
-                todo.extend(child.orelse)
-                continue
-            todo.append(child)
-
-
 def _imports(name: str, path: Path, modules: dict[str, Path]) -> tuple[set[str], set[str]]:
     """(package modules imported, top-level names of outside packages imported)."""
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     inside, outside = set(), set()
-    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - (node.level - 1)]

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 import sggd_sym as sg
-from sggd_sym.pauli_propagation import propagate
+from sggd_sym.circuits.pauli_propagation import propagate
 
 CASES = [(2, 8), (4, 6), (2, 10), (3, 8)]
 

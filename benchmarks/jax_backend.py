@@ -44,9 +44,9 @@ from jax import lax  # noqa: E402
 
 import sggd_sym as sg  # noqa: E402
 from run import LAM, LAYERS, LEARNING_RATE, OBS_SCALE, circle_problem, data_states, per_call, row, sggd_cost  # noqa: E402
-from sggd_sym.costs import Model, penalised_cost  # noqa: E402
-from sggd_sym.datasets import encode, swap_group  # noqa: E402
-from sggd_sym.jax_backend import to_jax  # noqa: E402
+from sggd_sym.derived.costs import Model, penalised_cost  # noqa: E402
+from sggd_sym.data.datasets import encode, swap_group  # noqa: E402
+from sggd_sym.numeric.jax_backend import to_jax  # noqa: E402
 from sggd_sym.training import train  # noqa: E402
 
 
@@ -80,7 +80,7 @@ def bench_penalty(args) -> list[dict]:
     diff = max(abs(float(value) - v0), float(np.max(np.abs(np.asarray(grad) - g0))))
     numpy_s = per_call(lambda: P.value_and_gradient(theta), args.repeats)
     jax_s = per_call(lambda: _block(vg(theta)), args.repeats)
-    from sggd_sym.jax_backend import _closure
+    from sggd_sym.numeric.jax_backend import _closure
 
     tables = _closure(P._evaluate)["compiled"]
     extra = {"terms": tables.n_terms, "outputs": tables.n_outputs, "parameters": len(P.parameters)}

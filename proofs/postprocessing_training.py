@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sympy as sp  # noqa: E402
 
 import sggd_sym as sg  # noqa: E402
-from sggd_sym import ops  # noqa: E402
-from sggd_sym import postprocess as pp  # noqa: E402
-from sggd_sym.proving import ProofReport  # noqa: E402
+from sggd_sym.algebra import ops  # noqa: E402
+from sggd_sym.derived import postprocess as pp  # noqa: E402
+from sggd_sym.cli.proving import ProofReport  # noqa: E402
 
 X, Y, Z, I2 = ops.X, ops.Y, ops.Z, ops.I2
 t = sp.Symbol("t")

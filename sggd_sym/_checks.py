@@ -23,7 +23,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from .exceptions import InputTypeError, InputValueError
+from sggd_sym.exceptions import InputTypeError, InputValueError
 
 #: Largest magnitude (in bits) of an integer, numerator or denominator accepted in exact input.
 MAX_INT_BITS = 4096
@@ -38,7 +38,7 @@ MAX_QUBITS = 1_000
 
 _NOT_FINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
 _TEXT_FIX = ("text is never evaluated as code; build the value with sympy (sympy.Rational(1, 2), sympy.sqrt(2), "
-             "sympy.I, sympy.pi) or use a documented parser (sggd_sym.ops.pauli_sum, sggd_sym.circuit_json)")
+             "sympy.I, sympy.pi) or use a documented parser (sggd_sym.algebra.ops.pauli_sum, sggd_sym.interop.circuit_json)")
 
 
 def fail(where: str, message: str, *, kind: type[Exception] = InputValueError) -> None:
@@ -250,7 +250,7 @@ def exact_matrix(where: str, name: str, value, *, dim: int | None = None, symbol
             fail(where, f"{name} expected a 2-d array, got shape {value.shape}")
         if value.dtype.kind in "fc":
             fail(where, f"{name} expected an exact sympy Matrix, got a numpy array of dtype {value.dtype}; "
-                 "build it with sympy (e.g. sympy.Matrix, sggd_sym.ops.pauli) or an integer array so the "
+                 "build it with sympy (e.g. sympy.Matrix, sggd_sym.algebra.ops.pauli) or an integer array so the "
                  "derivation stays exact", kind=InputTypeError)
         if value.dtype.kind not in "iuO":
             fail(where, f"{name} expected numbers, got a numpy array of dtype {value.dtype}", kind=InputTypeError)
@@ -258,7 +258,7 @@ def exact_matrix(where: str, name: str, value, *, dim: int | None = None, symbol
     elif isinstance(value, (list, tuple)):
         matrix = _from_rows(where, name, value, dim)
     else:
-        hint = "; text is never evaluated — for a Pauli sum use sggd_sym.ops.pauli_sum" if isinstance(
+        hint = "; text is never evaluated — for a Pauli sum use sggd_sym.algebra.ops.pauli_sum" if isinstance(
             value, (str, bytes)) else ""
         fail(where, f"{name} expected a square sympy Matrix, got {type(value).__name__}{hint}", kind=InputTypeError)
     if matrix.rows != matrix.cols:

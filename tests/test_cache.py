@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import sggd_sym as sg
-from sggd_sym import cache as cache_mod
-from sggd_sym.cache import CacheWarning, DerivationCache, problem_key
+from sggd_sym.cli import cache as cache_mod
+from sggd_sym.cli.cache import CacheWarning, DerivationCache, problem_key
 
 
 def problem():

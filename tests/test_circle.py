@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym import datasets, sim
+from sggd_sym.data import datasets
+from sggd_sym import sim
 from sggd_sym.experiments import circle
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 import sggd_sym as sg
-from sggd_sym.circuit_json import load_problem, parse_angle_constant, parse_number, read_problem
+from sggd_sym.interop.circuit_json import load_problem, parse_angle_constant, parse_number, read_problem
 
 SWAP_ROWS = [["1", "0", "0", "0"], ["0", "0", "1", "0"], ["0", "1", "0", "0"], ["0", "0", "0", "1"]]
 

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 import sggd_sym as sg
-from sggd_sym import cache as cache_mod
+from sggd_sym.cli import cache as cache_mod
 from sggd_sym import cli
 
 PROBLEM = {"qubits": 2, "parameters": ["a", "b"],

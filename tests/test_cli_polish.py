@@ -8,7 +8,8 @@ import argparse
 import numpy as np
 import pytest
 
-from sggd_sym import cli, experiments
+from sggd_sym import experiments
+from sggd_sym.cli import commands as cli
 
 
 def _subparsers():
@@ -113,7 +114,7 @@ def test_training_progress_bar_ends_at_its_total(monkeypatch):
 def test_sweep_progress_bar_ends_at_its_total(monkeypatch):
     pytest.importorskip("tqdm")
     _recording_tqdm(monkeypatch)
-    from sggd_sym.sweeps import run_jobs
+    from sggd_sym.training.sweeps import run_jobs
 
     assert run_jobs(abs, [-1, -2, -3], workers=1, progress=True) == [1, 2, 3]
     assert _Recorder.closed[-1] == (3, 3)

@@ -1,6 +1,6 @@
 """The Gram (quadratic-form) evaluation of C_MSE, C_T, C_P and paired costs equals the direct path.
 
-``C_P = aᵀ(M + λD)a − 2bᵀa + c`` with the data contracted once (``sggd_sym.costs._Quadratic``) must agree with
+``C_P = aᵀ(M + λD)a − 2bᵀa + c`` with the data contracted once (``sggd_sym.derived.costs._Quadratic``) must agree with
 the residual form on every point plus the commutant-coordinate penalty (``gram=False``), on one parameter
 vector (the fast path), on batches and per seed; and with the independent simulator.
 """
@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym import costs, sim
+from sggd_sym.derived import costs
+from sggd_sym import sim
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
 

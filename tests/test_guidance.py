@@ -7,7 +7,7 @@ import pytest
 
 from sggd_sym.exceptions import InputValueError
 from sggd_sym.experiments import circle, guidance
-from sggd_sym.norms import NORMS
+from sggd_sym.derived.norms import NORMS
 from sggd_sym.training import SCHEDULES
 
 SMALL = {"tasks": ("circle",), "steps": 15}

@@ -413,7 +413,7 @@ case("qasm-ok", f"p = write('ok.qasm', '{Q2}qreg q[2];\\nh q[0];\\ncx q[0], q[1]
      "assert pr.circuit.n_qubits == 2 and len(pr.circuit.gates) == 2", "ok")
 
 # == 8. the derivation cache ===========================================================================
-SETUP = ("from sggd_sym.cache import DerivationCache, CacheWarning\nimport warnings, json\n"
+SETUP = ("from sggd_sym.cli.cache import DerivationCache, CacheWarning\nimport warnings, json\n"
          "cdir = W / 'cache'\n"
          "def prob():\n"
          "    return sg.circuits.hardware_efficient(2, 1), sg.ops.pauli_sum('Z0 + 1/2 X0 X1', 2), "
@@ -667,9 +667,9 @@ def _runner(spec: str, out: str, folder: str) -> None:
     import sympy as sp
 
     import sggd_sym as sg
-    import sggd_sym.circuit_json  # noqa: F401
+    import sggd_sym.interop.circuit_json  # noqa: F401
     import sggd_sym.cli
-    import sggd_sym.costs  # noqa: F401
+    import sggd_sym.derived.costs  # noqa: F401
 
     class Hang(BaseException):
         pass

@@ -1,5 +1,6 @@
-"""The package's import graph (issue 16): no import circle among its modules, and the independent
-simulator imports nothing symbolic (only numpy). Read from the source with ``ast`` (lazy imports inside
+"""The package's import graph (issue 16): no import circle among its modules, no import from a lower layer
+to a higher one, the independent simulator imports nothing symbolic (only numpy) and the symbolic core
+neither the simulator nor an optional extra. Read from the source with ``ast`` (lazy imports inside
 functions and ``TYPE_CHECKING`` imports count too); the package's ``__init__`` files are its face and are
 left out of the circle check."""
 
@@ -84,12 +85,56 @@ def test_simulator_imports_nothing_symbolic():
     assert not outside & {"sympy", "mpmath", "flint"}, f"sggd_sym.sim imports {sorted(outside)}"
 
 
-def test_core_imports_no_optional_extra():
-    """The symbolic core needs only sympy, numpy and mpmath (SPEC: optional extras stay optional)."""
+#: The layers, lowest first; a module may import its own layer and the ones before it.  The foundation
+#: (errors, input checks) lies under all of them; the witness ``sim`` and the ``testing`` kit lie apart.
+LAYERS = ["algebra", "numeric", "circuits", "symmetry", "data", "derived", "training", "interop", "experiments",
+          "cli"]
+FOUNDATION = {"sggd_sym.exceptions", "sggd_sym._checks", "sggd_sym._former_paths", "sggd_sym._version"}
+#: the symbolic core: derivations that must run with sympy, numpy and mpmath alone
+CORE = LAYERS[:LAYERS.index("derived") + 1]
+#: modules outside the core that may import the simulator, and why
+SIMULATOR_USERS = {"sggd_sym.training.shots": "emulates the swap tests of a device"}
+
+
+def _layer(name: str) -> float | None:
+    if name in FOUNDATION:
+        return -1
+    if name == "sggd_sym":  # the face re-exports the layers up to training; the edges may use it
+        return LAYERS.index("training") + 0.5
+    parts = name.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_every_module_has_a_place():
+    modules, _ = _graph()
+    homeless = [m for m in modules if _layer(m) is None and m != "sggd_sym.sim" and not m.startswith("sggd_sym.testing")]
+    assert not homeless, f"modules outside every layer: {homeless}"
+
+
+def test_no_upward_import():
+    modules, graph = _graph()
+    upward = []
+    for name in modules:
+        level = _layer(name)
+        if level is None or name == "sggd_sym":
+            continue
+        for dep in graph[name][0]:
+            dep_level = _layer(dep)
+            if dep.startswith("sggd_sym.testing") or (dep_level is not None and dep_level > level):
+                upward.append(f"{name} ({LAYERS[level] if level >= 0 else 'foundation'}) imports {dep}")
+    assert not upward, "imports from a lower layer to a higher one:\n" + "\n".join(upward)
+
+
+def test_core_imports_neither_the_simulator_nor_an_optional_extra():
+    """The symbolic core needs only sympy, numpy and mpmath (SPEC: optional extras stay optional), and never
+    the witness it is checked against."""
     modules, graph = _graph()
     extras = {"jax", "jaxlib", "matplotlib", "tqdm", "dask", "distributed", "qiskit", "pennylane", "flint"}
-    core = ["pauli_sum", "pauli_maps", "pauli_commutant", "pauli_data", "pauli_propagation", "trig", "ops",
-            "paulis", "heisenberg", "circuits", "groups", "commutant", "twirling", "penalties", "norms", "numeric"]
-    for short in core:
-        name = f"sggd_sym.{short}"
+    optional_bridges = {"sggd_sym.numeric.jax_backend"}
+    core = [m for m in modules if _layer(m) is not None and 0 <= _layer(m) < len(CORE) and m not in optional_bridges]
+    assert len(core) > 20
+    for name in core:
         assert not graph[name][1] & extras, f"{name} imports optional {sorted(graph[name][1] & extras)}"
+    for name in modules:
+        if "sggd_sym.sim" in graph[name][0] and not name.startswith("sggd_sym.testing"):
+            assert name in SIMULATOR_USERS, f"{name} imports the simulator (only {sorted(SIMULATOR_USERS)} may)"

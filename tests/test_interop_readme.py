@@ -78,7 +78,7 @@ def test_qiskit_example_matches_numpy():
 
 
 def test_circuit_json_example_loads():
-    from sggd_sym.circuit_json import load_problem
+    from sggd_sym.interop.circuit_json import load_problem
 
     spec = json.loads(block("circuit-json"))
     problem = load_problem(spec)

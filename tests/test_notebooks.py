@@ -54,9 +54,23 @@ def test_notebook_executes(notebook, tmp_path, monkeypatch):
 
 
 def _texts(cell) -> list[str]:
-    return ["".join(o.get("text", "")) if o.get("output_type") == "stream" else
-            "".join(o.get("data", {}).get("text/plain", "")) for o in cell.get("outputs", [])
-            if o.get("output_type") in ("stream", "execute_result")]
+    """The cell's text outputs; consecutive stream chunks are joined (the kernel splits a printout into
+    chunks by timing, so their boundaries are not part of the output)."""
+    out: list[str] = []
+    previous_stream = None
+    for o in cell.get("outputs", []):
+        kind = o.get("output_type")
+        if kind == "stream":
+            text = "".join(o.get("text", ""))
+            if previous_stream == o.get("name"):
+                out[-1] += text
+            else:
+                out.append(text)
+            previous_stream = o.get("name")
+        elif kind == "execute_result":
+            out.append("".join(o.get("data", {}).get("text/plain", "")))
+            previous_stream = None
+    return out
 
 
 def _compare_outputs(stored, fresh):

@@ -1,4 +1,4 @@
-"""Data in Pauli form (sggd_sym.pauli_data) against explicit traces Tr(P ρ) with the simulator's Pauli matrices."""
+"""Data in Pauli form (sggd_sym.data.pauli_data) against explicit traces Tr(P ρ) with the simulator's Pauli matrices."""
 
 import time
 
@@ -9,9 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym import costs, sim
+from sggd_sym.derived import costs
+from sggd_sym import sim
 from sggd_sym.exceptions import InputValueError
-from sggd_sym.pauli_data import PauliData, ProductStates
+from sggd_sym.data.pauli_data import PauliData, ProductStates
 from sggd_sym.testing import strategies as sst
 
 

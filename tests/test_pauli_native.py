@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 import sggd_sym as sg
 from sggd_sym import sim
 from sggd_sym.exceptions import DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError
-from sggd_sym.pauli_commutant import OneBodyGenerator, PauliStructure
-from sggd_sym.pauli_maps import CliffordMap, PauliConjugation, QubitPermutation, detect_signed_pauli_map
-from sggd_sym.pauli_sum import PauliSum, as_pauli_sum
+from sggd_sym.symmetry.pauli_commutant import OneBodyGenerator, PauliStructure
+from sggd_sym.algebra.pauli_maps import CliffordMap, PauliConjugation, QubitPermutation, detect_signed_pauli_map
+from sggd_sym.algebra.pauli_sum import PauliSum, as_pauli_sum
 from sggd_sym.testing import assert_close, to_numpy
 from sggd_sym.testing import strategies as sst
 
@@ -90,7 +90,7 @@ def test_maps_act_as_conjugation(case):
 
 @pytest.mark.parametrize("gate", ["h", "s", "cnot", "cz", "swap"])
 def test_clifford_gates_are_detected_and_act_as_conjugation(gate):
-    from sggd_sym.circuits import _FIXED
+    from sggd_sym.circuits.circuit import _FIXED
 
     v = sp.Matrix(_FIXED[gate])
     m = detect_signed_pauli_map(v)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from sggd_sym import cli
-from sggd_sym.analysis import rank_agreement
+from sggd_sym.training.analysis import rank_agreement
 from sggd_sym.exceptions import InputValueError
 
 

@@ -81,7 +81,7 @@ HAMMING_SAMPLE = [(6, "mse", None), (6, "penalty", 1.0), (6, "augmentation", Non
 
 def _circle_rows(task):
     from sggd_sym.experiments import circle
-    from sggd_sym.sweeps import run_jobs
+    from sggd_sym.training.sweeps import run_jobs
 
     cfg = dict(circle.DEFAULTS, task=task)
     cfg["lambdas"] = tuple(float(x) for x in cfg["lambdas"])

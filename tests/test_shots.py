@@ -1,4 +1,4 @@
-"""Swap-test shot-noise estimator of the SGGD penalty (sggd_sym.shots, issue 15)."""
+"""Swap-test shot-noise estimator of the SGGD penalty (sggd_sym.training.shots, issue 15)."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ import sggd_sym as sg
 from sggd_sym import sim
 from sggd_sym.circuits import hardware_efficient
 from sggd_sym.exceptions import InputTypeError, InputValueError
-from sggd_sym.shots import SwapTestPenalty, swap_test_probability
+from sggd_sym.training.shots import SwapTestPenalty, swap_test_probability
 
 
 def circle_case():
@@ -117,8 +117,8 @@ def test_fast_overlaps_equal_the_simulated_swap_tests_and_train():
     assert abs(h.penalty[0, 0] - pen(theta)) < 5 * np.sqrt(fast.variance(theta, 10_000))
 
 
-def test_compare_on_circle_smoke():
-    from sggd_sym import shots
-    rows = shots.compare_on_circle(seeds=1, shots=(50,))
+def test_shot_noise_comparison_smoke():
+    from sggd_sym.experiments import circle
+    rows = circle.shot_noise_comparison(seeds=1, shots=(50,))
     assert [r["penalty"] for r in rows] == ["exact", "50 shots/test", "none (plain MSE)"]
     assert all(0 <= r["accuracy_mean"] <= 1 for r in rows)

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sggd_sym.testing import assert_close
 from sggd_sym.testing import strategies as sst
 import sggd_sym as sg
-from sggd_sym import trig as trig_module
-from sggd_sym.trig import TrigRing
+from sggd_sym.algebra import trig as trig_module
+from sggd_sym.algebra.trig import TrigRing
 
 PARAMS = sp.symbols("a b c", real=True)
 

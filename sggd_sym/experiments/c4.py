@@ -5,8 +5,8 @@ Same model, methods and report as :mod:`sggd_sym.experiments.circle` (no equivar
 
 from __future__ import annotations
 
-from .circle import figures, format_report
-from .circle import run as _run_circle
+from sggd_sym.experiments.circle import figures, format_report
+from sggd_sym.experiments.circle import run as _run_circle
 
 __all__ = ["run", "figures", "format_report"]
 

@@ -1,6 +1,6 @@
 """Guidance study (issue 15, the paper's open questions i and ii): which norm and which λ schedule?
 
-Every guidance norm of :mod:`sggd_sym.norms` — ``hs`` (Eq. 6, ``P = ‖T_G[Õ] − Õ‖²``), ``normalized_hs``
+Every guidance norm of :mod:`sggd_sym.derived.norms` — ``hs`` (Eq. 6, ``P = ‖T_G[Õ] − Õ‖²``), ``normalized_hs``
 (``P/‖O‖²``), ``schatten4`` (``Tr[(E†E)²]`` of the residual ``E = T_G[Õ] − Õ`` of Eq. 4) and ``generators``
 (``Σ_g ‖V_g Õ V_g† − Õ‖²`` over the generators the group was built from) — is trained in
 ``C = C_MSE + λ_t · P_norm`` (Eq. 6 with a schedule ``λ_t``) under every schedule of
@@ -26,7 +26,7 @@ Reported per cell: test accuracy mean ± std over the seeds, median, the fractio
 the accuracy on the unseen part of the distribution (left half / strings leaning to the second half) and
 the final penalty; per norm the training time per step.  Seeds are trained in one vectorised run per
 cell (:func:`sggd_sym.training.train`), the cells spread over processes by
-:func:`sggd_sym.sweeps.run_jobs`.  The results for a seed do not depend on who runs them (timings do).
+:func:`sggd_sym.training.sweeps.run_jobs`.  The results for a seed do not depend on who runs them (timings do).
 """
 
 from __future__ import annotations
@@ -38,16 +38,18 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from .. import datasets, groups, ops
-from ..circuits import hardware_efficient
-from ..costs import Model, paired_mse_cost
-from ..exceptions import InputValueError
-from ..norms import NORMS
-from ..pauli_data import ProductStates
-from ..penalties import penalty
-from ..sweeps import run_jobs
-from ..training import SCHEDULES, schedule, train
-from . import circle, hamming
+from sggd_sym.data import datasets
+from sggd_sym.symmetry import groups
+from sggd_sym.algebra import ops
+from sggd_sym.circuits.circuit import hardware_efficient
+from sggd_sym.derived.costs import Model, paired_mse_cost
+from sggd_sym.exceptions import InputValueError
+from sggd_sym.derived.norms import NORMS
+from sggd_sym.data.pauli_data import ProductStates
+from sggd_sym.derived.penalties import penalty
+from sggd_sym.training.sweeps import run_jobs
+from sggd_sym.training.descent import SCHEDULES, schedule, train
+from sggd_sym.experiments import circle, hamming
 
 __all__ = ["DEFAULTS", "TASKS", "CHANCE", "problem", "penalty_for", "schedule_for", "seed_data", "run_job",
            "jobs_for", "run", "figure", "format_report", "circle_ansatze", "trained_accuracy", "rank_circle_ansatze"]
@@ -589,7 +591,7 @@ def circle_ansatze(layers: int | None = None, scale: int | None = None) -> dict:
     * ``product`` — RY, RZ on each qubit, no entangler, ``O = (3/2)(Z⊗I + I⊗Z)``;
     * ``one-sided`` — RY, RZ, RY on qubit 0 only, ``O = 3·Z⊗I`` (cannot be symmetric: ``min P = 18``).
     """
-    from ..circuits import Circuit
+    from sggd_sym.circuits.circuit import Circuit
 
     layers = int(DEFAULTS["circle_layers"] if layers is None else layers)
     scale = int(DEFAULTS["circle_scale"] if scale is None else scale)
@@ -629,9 +631,9 @@ def trained_accuracy(circuit, observable, *, seeds: int = 5, steps: int = 300, l
 
 def rank_circle_ansatze(*, candidates: dict | None = None, starts: int = 32, seed: int = 0, seeds: int = 5,
                         steps: int = 300, lam: float = 1.0, train_check: bool = True) -> dict:
-    """:func:`sggd_sym.analysis.rank_ansatze` on the circle task, and whether its order predicts the
+    """:func:`sggd_sym.training.analysis.rank_ansatze` on the circle task, and whether its order predicts the
     accuracies after E2-style training (Spearman ρ, Kendall τ_b between rank and mean accuracy)."""
-    from ..analysis import rank_agreement, rank_ansatze
+    from sggd_sym.training.analysis import rank_agreement, rank_ansatze
 
     candidates = circle_ansatze() if candidates is None else candidates
     ranking = rank_ansatze(candidates, circle.group_of("circle"), starts=starts, seed=seed)

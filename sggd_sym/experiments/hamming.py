@@ -1,7 +1,7 @@
 """E4 (the paper's Fig. 1(a) example at a real size): is the Hamming weight of an n-bit string above n/2?
 
 Data: all ``2ⁿ`` bit strings ``x`` (``n = 6, 8``), basis-state encoded, ``ρ(x) = |x⟩⟨x|``
-(:class:`~sggd_sym.pauli_data.ProductStates`, no ``2ⁿ × 2ⁿ`` matrix).  Label ``+1`` iff ``|x| > n/2``:
+(:class:`~sggd_sym.data.pauli_data.ProductStates`, no ``2ⁿ × 2ⁿ`` matrix).  Label ``+1`` iff ``|x| > n/2``:
 invariant under every qubit permutation, and ``ρ(πx) = W_π ρ(x) W_π†``, so the group is
 ``permutations(n)`` (Eq. 2).
 
@@ -28,15 +28,15 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from .. import groups
-from ..circuits import Circuit, hardware_efficient
-from ..costs import Model, paired_mse_cost
-from ..exceptions import InputValueError
-from ..pauli_data import PauliData, ProductStates
-from ..pauli_sum import PauliSum
-from ..penalties import penalty_from
-from ..training import train
-from ..twirling import twirled_observable
+from sggd_sym.symmetry import groups
+from sggd_sym.circuits.circuit import Circuit, hardware_efficient
+from sggd_sym.derived.costs import Model, paired_mse_cost
+from sggd_sym.exceptions import InputValueError
+from sggd_sym.data.pauli_data import PauliData, ProductStates
+from sggd_sym.algebra.pauli_sum import PauliSum
+from sggd_sym.derived.penalties import penalty_from
+from sggd_sym.training.descent import train
+from sggd_sym.symmetry.twirling import twirled_observable
 
 __all__ = ["DEFAULTS", "bit_strings", "equivariant_ansatz", "figures", "format_report", "jobs_for", "labels",
            "leans_first", "model", "observable", "penalty_function", "run", "run_job"]
@@ -203,7 +203,7 @@ def run(*, seeds: int | None = None, outdir, progress: bool = False, **overrides
         "seconds": round(time.perf_counter() - start, 2),
     }
     try:
-        from .plotting import save
+        from sggd_sym.experiments.plotting import save
 
         result["figures"] = save(figures(result), outdir)
     except ImportError:
@@ -231,7 +231,7 @@ def figures(result: dict, details: dict | None = None) -> dict:
     """The figure of a run as a matplotlib ``Figure``: ``{"hamming_accuracy": fig}`` (drawn from ``result``
     alone; ``details`` is accepted for the same call as the other experiments).  One panel per register size:
     accuracy on all strings and on those leaning to the 2nd half, per method, with the majority-class rate."""
-    from .plotting import new_figure
+    from sggd_sym.experiments.plotting import new_figure
 
     rows, cfg = result["rows"], result["config"]
     sizes = list(cfg["sizes"])

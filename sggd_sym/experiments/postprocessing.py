@@ -38,15 +38,15 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .. import ops
-from ..circuits import Circuit
-from ..costs import Model
-from ..exceptions import InputValueError
-from ..groups import FiniteGroup
-from ..penalties import penalty as plain_penalty
-from ..postprocess import paired_postprocessed_cost, penalty as modified_penalty
-from ..sweeps import run_jobs
-from ..training import train
+from sggd_sym.algebra import ops
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.derived.costs import Model
+from sggd_sym.exceptions import InputValueError
+from sggd_sym.symmetry.groups import FiniteGroup
+from sggd_sym.derived.penalties import penalty as plain_penalty
+from sggd_sym.derived.postprocess import paired_postprocessed_cost, penalty as modified_penalty
+from sggd_sym.training.sweeps import run_jobs
+from sggd_sym.training.descent import train
 
 DEFAULTS = {
     "seeds": 40,
@@ -253,7 +253,7 @@ def run(*, seeds: int | None = None, outdir, progress: bool = False, scheduler=N
     }
     if figures:
         try:
-            from .plotting import save
+            from sggd_sym.experiments.plotting import save
 
             result["figures"] = save(_figures(result), outdir, dpi=100)
         except ImportError:  # matplotlib is an optional extra
@@ -339,7 +339,7 @@ def figures(result: dict, details: dict | None = None) -> dict:
     ``details`` is accepted for the same call as the other experiments): ``postprocessing_landscapes``
     (the costs over the Bloch angles ``(a, b)``, ticked in multiples of π, and their cut at ``b = 0``) and
     ``postprocessing_accuracy_vs_lambda`` (one panel per training task)."""
-    from .plotting import new_figure, pi_ticks
+    from sggd_sym.experiments.plotting import new_figure, pi_ticks
 
     rows, cfg = result["rows"], result["config"]
     x_dense = np.linspace(-1, 1, 400)

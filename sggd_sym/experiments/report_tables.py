@@ -34,7 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from . import available, load as load_experiment
+from sggd_sym.experiments import available, load as load_experiment
 
 __all__ = ["FORMAT", "TABLES", "block_pattern", "check", "load", "record", "render", "render_rows", "update",
            "wrap", "row_key"]
@@ -193,7 +193,7 @@ def wrap(name: str, result: dict) -> dict:
     """The results-file object for a run of ``name`` at default settings (figure paths dropped)."""
     import numpy
 
-    from .. import __version__
+    from sggd_sym._version import __version__
 
     module = load_experiment(name)
     result = {k: v for k, v in result.items() if k not in ("figures", "figures_skipped")}

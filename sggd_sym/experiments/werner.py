@@ -6,7 +6,7 @@ train the one-parameter ansatz of Eq. 9 from many seeds (initial θ uniform in [
 set per seed, shared by all methods) with the same optimiser, then report
 
 * the success rate (final θ within 0.1 of 0 mod 2π) next to the rate predicted by the gradient-flow
-  basin formula of :func:`sggd_sym.werner.flow_limit_cos` (the failures are the trap at θ = π);
+  basin formula of :func:`sggd_sym.data.werner.flow_limit_cos` (the failures are the trap at θ = π);
 * the test accuracy (sign of ``f``; 1000 fresh states with ``p`` uniform in [−1/3, 1]), mean and std;
 * ``λ_crit`` of each training set (SPEC §2 Eq. 11), reported as a mean.
 
@@ -18,11 +18,13 @@ from __future__ import annotations
 import time
 import numpy as np
 
-from .. import circuits, groups, ops
-from .. import werner as W
-from ..costs import Model, paired_mse_cost
-from ..penalties import penalty
-from ..training import train
+from sggd_sym import circuits
+from sggd_sym.symmetry import groups
+from sggd_sym.algebra import ops
+from sggd_sym.data import werner as W
+from sggd_sym.derived.costs import Model, paired_mse_cost
+from sggd_sym.derived.penalties import penalty
+from sggd_sym.training.descent import train
 
 __all__ = ["run", "figures", "format_report", "DEFAULTS"]
 
@@ -127,7 +129,7 @@ def run(*, seeds: int | None = None, outdir, progress: bool = False, biases=None
         details.update(curves=curves, bias=float(max(cfg["biases"])))
     if figures:
         try:
-            from .plotting import save
+            from sggd_sym.experiments.plotting import save
 
             result["figures"] = save(_figures(result, {"curves": curves, "bias": float(max(cfg["biases"]))}), outdir,
                                      dpi=100)
@@ -155,7 +157,7 @@ def figures(result: dict, details: dict) -> dict:
     largest bias).  Every panel has both axis labels and a legend of every plotted method; θ axes are
     ticked in multiples of π; the titles state the run's real number of seeds.
     """
-    from .plotting import new_figure, pi_ticks
+    from sggd_sym.experiments.plotting import new_figure, pi_ticks
 
     theta = np.linspace(0, 2 * np.pi, 400)
     penalty_values = 0.75 * (1 - np.cos(theta)) * (3 + np.cos(theta))

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from ..exceptions import InputTypeError, InputValueError
+from sggd_sym.exceptions import InputTypeError, InputValueError
 
 __all__ = ["from_qiskit", "from_pennylane", "observable", "load", "penalty", "twirled_observable",
            "parameter_values", "exact_angle_constant", "exact_slope", "linear_exact_angle", "missing_extra"]
@@ -158,7 +158,7 @@ def from_qiskit(qc, *, decompose: bool = True):
     """A Qiskit ``QuantumCircuit`` → exact :class:`~sggd_sym.Circuit`; parameters are ``qc.parameters`` (the
     order of ``qc.assign_parameters``), library circuits are decomposed automatically.  Full documentation:
     :func:`sggd_sym.interop.qiskit.from_qiskit`."""
-    from .qiskit import from_qiskit as impl
+    from sggd_sym.interop.qiskit import from_qiskit as impl
 
     return impl(qc, decompose=decompose)
 
@@ -168,7 +168,7 @@ def from_pennylane(model, *args, wires=None, names=None, trainable=None, **kwarg
     :class:`~sggd_sym.Circuit`; parameters follow the layout of the trainable arguments, templates and
     ``Rot``/``U3`` are decomposed automatically.  Full documentation:
     :func:`sggd_sym.interop.pennylane.from_pennylane`."""
-    from .pennylane import from_pennylane as impl
+    from sggd_sym.interop.pennylane import from_pennylane as impl
 
     return impl(model, *args, wires=wires, names=names, trainable=trainable, **kwargs)
 
@@ -185,7 +185,7 @@ def observable(obj, n_qubits: int | None = None, *, wires=None, tolerance: float
       simple dyadic rationals; others need ``tolerance=``);
     * a ``{Pauli word: coefficient}`` mapping (``word[k]`` on qubit ``k``);
     * a Pauli-sum string such as ``"Z0 + 1/2 X0 X1"`` (needs ``n_qubits``; read by
-      :func:`sggd_sym.ops.pauli_sum`, never evaluated);
+      :func:`sggd_sym.algebra.ops.pauli_sum`, never evaluated);
     * an exact SymPy matrix (checked and returned).
 
     ``n_qubits``, when given, is checked against the result.
@@ -196,16 +196,17 @@ def observable(obj, n_qubits: int | None = None, *, wires=None, tolerance: float
     >>> observable({"ZI": 0.5, "XX": 1}) == sg.ops.pauli_sum("1/2 Z0 + X0 X1", 2)
     True
     """
-    from .. import _checks, ops
-    from .exact import exact_matrix, exact_pauli_terms, pauli_terms_matrix
+    from sggd_sym import _checks
+    from sggd_sym.algebra import ops
+    from sggd_sym.interop.exact import exact_matrix, exact_pauli_terms, pauli_terms_matrix
 
     module = type(obj).__module__ or ""
     if module.startswith("pennylane"):
-        from .pennylane import observable_from_pennylane
+        from sggd_sym.interop.pennylane import observable_from_pennylane
 
         result = observable_from_pennylane(obj, wires=wires, tolerance=tolerance)
     elif module.startswith("qiskit"):
-        from .qiskit import observable_from_qiskit
+        from sggd_sym.interop.qiskit import observable_from_qiskit
 
         result = observable_from_qiskit(obj, tolerance=tolerance)
     elif isinstance(obj, str):
@@ -224,7 +225,7 @@ def observable(obj, n_qubits: int | None = None, *, wires=None, tolerance: float
                              "sympy Matrix")
     if n_qubits is not None and result.rows != 2**n_qubits:
         if module.startswith("pennylane") and wires is None and result.rows < 2**n_qubits:
-            from .pennylane import observable_from_pennylane
+            from sggd_sym.interop.pennylane import observable_from_pennylane
 
             return observable_from_pennylane(obj, wires=list(range(n_qubits)), tolerance=tolerance)
         raise InputValueError(f"{where}: the observable acts on {result.rows.bit_length() - 1} qubit(s) but "
@@ -243,13 +244,13 @@ def load(model, *args, observable=None, tolerance: float | None = None, **kwargs
     """
     from dataclasses import replace
 
-    from .model import ImportedModel
+    from sggd_sym.interop.model import ImportedModel
 
     if type(model).__module__.startswith("qiskit"):
         if args or kwargs:
             raise InputValueError("load: a Qiskit circuit takes no example arguments "
                                   f"(got {len(args)} positional and {sorted(kwargs)})")
-        from .qiskit import from_qiskit as qiskit_impl
+        from sggd_sym.interop.qiskit import from_qiskit as qiskit_impl
 
         circuit = qiskit_impl(model)
         imported = ImportedModel(circuit, None, (("parameters", (len(circuit.parameters),)),), "qiskit",
@@ -257,7 +258,7 @@ def load(model, *args, observable=None, tolerance: float | None = None, **kwargs
                                  _flatten=lambda values: parameter_values(circuit.parameters, values,
                                                                           "ImportedModel.values"))
     else:
-        from .pennylane import load_pennylane
+        from sggd_sym.interop.pennylane import load_pennylane
 
         imported = load_pennylane(model, *args, tolerance=tolerance, **kwargs)
     if observable is not None:

@@ -22,8 +22,8 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from .. import ops
-from ..exceptions import InputTypeError, InputValueError
+from sggd_sym.algebra import ops
+from sggd_sym.exceptions import InputTypeError, InputValueError
 
 __all__ = ["exact_number", "exact_matrix", "exact_pauli_terms", "pauli_terms_matrix", "MAX_DENOMINATOR",
            "MAX_EXACT_DYADIC", "MAX_QUBITS"]
@@ -152,7 +152,7 @@ def exact_pauli_terms(terms, where: str, *, tolerance: float | None = None) -> d
 
 
 def pauli_terms_matrix(terms: dict[str, sp.Expr], where: str, *, hermitian: bool = True) -> sp.ImmutableMatrix:
-    """``Σ_P c_P P`` as an exact matrix (via :func:`sggd_sym.ops.from_pauli_terms`), after checking the size
+    """``Σ_P c_P P`` as an exact matrix (via :func:`sggd_sym.algebra.ops.from_pauli_terms`), after checking the size
     and, with ``hermitian=True``, that every coefficient is real."""
     n = len(next(iter(terms)))
     if n > MAX_QUBITS:

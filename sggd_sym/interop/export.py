@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..exceptions import InputTypeError, InputValueError
-from ..numeric import DerivedFunction
-from . import missing_extra
+from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import DerivedFunction
+from sggd_sym.interop import missing_extra
 
 __all__ = ["to_pennylane_penalty", "twirled_pauli_terms", "pennylane_observable", "exact_terms", "numeric_pauli_terms",
            "lambdify_for"]
@@ -87,9 +87,9 @@ def to_pennylane_penalty(derived: DerivedFunction, interface: str = "autograd", 
 
 
 def _jax_penalty(derived: DerivedFunction):
-    """JAX: the compiled monomial tables in ``jnp`` (:mod:`sggd_sym.jax_backend`), not a lambdified tree."""
+    """JAX: the compiled monomial tables in ``jnp`` (:mod:`sggd_sym.numeric.jax_backend`), not a lambdified tree."""
     try:
-        from .. import jax_backend
+        from sggd_sym.numeric import jax_backend
     except ImportError:
         raise missing_extra("jax", "jax") from None
     fn = jax_backend.to_jax(derived)
@@ -125,7 +125,7 @@ def _autograd_primitive(derived: DerivedFunction):
 def twirled_pauli_terms(twirled) -> list[tuple[sp.Expr, str]]:
     """``T_G[Õ(θ)] = Σ_P t_P(θ) P`` as a list of ``(t_P, word)`` (exact expressions, sorted by word).
 
-    ``twirled`` is a :class:`~sggd_sym.twirling.TwirledObservable`; ``word[k]`` acts on qubit ``k``.
+    ``twirled`` is a :class:`~sggd_sym.symmetry.twirling.TwirledObservable`; ``word[k]`` acts on qubit ``k``.
     """
     terms = getattr(twirled, "twirled_terms", None)
     if terms is None:
@@ -135,7 +135,7 @@ def twirled_pauli_terms(twirled) -> list[tuple[sp.Expr, str]]:
 
 
 def exact_terms(observable, where: str = "exact_terms") -> tuple[list[tuple[str, sp.Expr]], tuple[sp.Symbol, ...]]:
-    """``([(word, exact coefficient)], parameters)`` of a :class:`~sggd_sym.twirling.TwirledObservable`
+    """``([(word, exact coefficient)], parameters)`` of a :class:`~sggd_sym.symmetry.twirling.TwirledObservable`
     (``T_G[Õ(θ)]``, parameters ``twirled.parameters``), a ``{word: coefficient}`` mapping or an exact
     SymPy matrix (parameters: their free Symbols sorted by name)."""
     if hasattr(observable, "twirled_terms") and hasattr(observable, "trig"):
@@ -148,13 +148,13 @@ def exact_terms(observable, where: str = "exact_terms") -> tuple[list[tuple[str,
         if m.free_symbols:
             terms = _symbolic_pauli_decompose(m)
         else:
-            from .. import ops
+            from sggd_sym.algebra import ops
 
             terms = ops.pauli_decompose(m)
             terms = terms or {"I" * (m.rows.bit_length() - 1): sp.Integer(0)}
         pairs = sorted(terms.items())
     elif hasattr(observable, "items"):
-        from .exact import exact_pauli_terms
+        from sggd_sym.interop.exact import exact_pauli_terms
 
         symbolic = {w: c for w, c in observable.items() if isinstance(c, sp.Basic) and c.free_symbols}
         constant = exact_pauli_terms({w: c for w, c in observable.items() if w not in symbolic} or
@@ -175,7 +175,7 @@ def exact_terms(observable, where: str = "exact_terms") -> tuple[list[tuple[str,
 def _symbolic_pauli_decompose(m: sp.Matrix) -> dict[str, sp.Expr]:
     from itertools import product
 
-    from .. import ops
+    from sggd_sym.algebra import ops
 
     n = m.rows.bit_length() - 1
     out = {}
@@ -195,7 +195,7 @@ def numeric_pauli_terms(observable, values=None, where: str = "numeric_pauli_ter
     """``[(word, complex coefficient)]`` of an observable accepted by :func:`exact_terms`, at parameter
     ``values`` (an array ordered as its parameters, or a mapping; see :func:`sggd_sym.interop.parameter_values`)
     when the coefficients depend on parameters."""
-    from . import parameter_values
+    from sggd_sym.interop import parameter_values
 
     pairs, params = exact_terms(observable, where)
     if _depends(pairs) and values is None:
@@ -214,7 +214,7 @@ def pennylane_observable(observable, values=None, *, wires=None):
     """An exact observable of this package as a PennyLane operator (``qml.dot`` of coefficients and Pauli
     words; ``wires[k]`` is qubit ``k``, default ``0..n−1``).
 
-    ``observable``: a :class:`~sggd_sym.twirling.TwirledObservable` (then ``T_G[Õ(θ)]`` of Eq. 5), a
+    ``observable``: a :class:`~sggd_sym.symmetry.twirling.TwirledObservable` (then ``T_G[Õ(θ)]`` of Eq. 5), a
     ``{Pauli word: coefficient}`` mapping or an exact SymPy matrix.
 
     * Without ``values`` the coefficients must be constants; rational ones are kept exactly as

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from ..circuits import Circuit
-from ..exceptions import InputValueError
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.exceptions import InputValueError
 
 __all__ = ["ImportedModel"]
 
@@ -65,19 +65,19 @@ class ImportedModel:
     def _observable_or(self, observable, where: str):
         if observable is None:
             return self.observable
-        from . import observable as convert
+        from sggd_sym.interop import observable as convert
 
         return convert(observable, self.circuit.n_qubits, wires=list(self.wires) or None, where=where)
 
     def twirled_observable(self, group, observable=None):
         """:func:`sggd_sym.twirled_observable` of the imported circuit (observable: the model's, or given)."""
-        from ..twirling import twirled_observable
+        from sggd_sym.symmetry.twirling import twirled_observable
 
         return twirled_observable(self.circuit, self._observable_or(observable, "ImportedModel.twirled_observable"),
                                   group)
 
     def penalty(self, group, observable=None):
         """:func:`sggd_sym.penalty` (Eq. 6) of the imported circuit; call it on :meth:`values`."""
-        from ..penalties import penalty
+        from sggd_sym.derived.penalties import penalty
 
         return penalty(self.circuit, self._observable_or(observable, "ImportedModel.penalty"), group)

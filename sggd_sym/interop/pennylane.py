@@ -32,10 +32,10 @@ import numbers
 import numpy as np
 import sympy as sp
 
-from ..circuits import Circuit
-from ..exceptions import InputTypeError, InputValueError
-from . import exact_angle_constant, exact_slope, missing_extra
-from .model import ImportedModel
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.interop import exact_angle_constant, exact_slope, missing_extra
+from sggd_sym.interop.model import ImportedModel
 
 __all__ = ["from_pennylane", "load_pennylane", "observable_from_pennylane", "pauli_terms_from_pennylane",
            "SUPPORTED_OPERATIONS"]
@@ -137,7 +137,7 @@ def _load_tape(qml, tape, wires, names, tolerance) -> ImportedModel:
         return tape.bind_new_parameters(list(flat), indices)
 
     def flatten(values):
-        from . import parameter_values
+        from sggd_sym.interop import parameter_values
 
         return parameter_values(circuit_params, values, "ImportedModel.values")
 
@@ -391,8 +391,8 @@ def pauli_terms_from_pennylane(op, *, wires=None, tolerance=None) -> dict[str, s
     projectors) go through ``qml.matrix`` and are decomposed exactly.  Float coefficients follow
     :func:`sggd_sym.interop.exact.exact_number` (``tolerance=`` to accept the nearest simple rational)."""
     qml = _qml()
-    from .. import ops as sg_ops
-    from .exact import exact_matrix, exact_pauli_terms
+    from sggd_sym.algebra import ops as sg_ops
+    from sggd_sym.interop.exact import exact_matrix, exact_pauli_terms
 
     where = "observable_from_pennylane"
     if not isinstance(op, qml.operation.Operator):
@@ -428,7 +428,7 @@ def _exact_walk(qml, op, where, tolerance):
     """``[(PauliWord, exact coefficient)]`` of ``op``, reading the scalars of ``Sum``/``SProd`` nodes exactly
     (``qml.dot`` keeps :class:`fractions.Fraction` scalars there, while ``pauli_rep`` holds floats), or ``None``
     when some part has no Pauli representation."""
-    from .exact import exact_number
+    from sggd_sym.interop.exact import exact_number
 
     if isinstance(op, qml.ops.Sum):
         out = []
@@ -458,7 +458,7 @@ def observable_from_pennylane(op, *, wires=None, tolerance=None) -> sp.Immutable
     >>> observable_from_pennylane(qml.Z(0) + 0.5 * qml.X(0) @ qml.X(1)) == sg.ops.pauli_sum("Z0 + 1/2 X0 X1", 2)
     True
     """
-    from .exact import pauli_terms_matrix
+    from sggd_sym.interop.exact import pauli_terms_matrix
 
     return pauli_terms_matrix(pauli_terms_from_pennylane(op, wires=wires, tolerance=tolerance),
                               "observable_from_pennylane")

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..circuits import Circuit
-from ..exceptions import InputTypeError, InputValueError
-from . import exact_angle_constant, linear_exact_angle, missing_extra
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.interop import exact_angle_constant, linear_exact_angle, missing_extra
 
 __all__ = ["from_qiskit", "observable_from_qiskit", "pauli_terms_from_qiskit", "to_sparse_pauli_op", "SUPPORTED_GATES"]
 
@@ -174,8 +174,8 @@ def pauli_terms_from_qiskit(observable, *, tolerance: float | None = None) -> di
     elif isinstance(observable, Operator):
         if observable.input_dims() != observable.output_dims() or set(observable.input_dims()) != {2}:
             raise InputValueError(f"{where}: the Operator must act on qubits, got dims {observable.input_dims()}")
-        from .exact import exact_matrix
-        from .. import ops
+        from sggd_sym.interop.exact import exact_matrix
+        from sggd_sym.algebra import ops
 
         # Qiskit's matrix is little-endian; reverse the qubit order to this package's (qubit 0 leftmost).
         m = exact_matrix(observable.reverse_qargs().data, f"{where}: Operator entry", tolerance=tolerance)
@@ -198,7 +198,7 @@ def pauli_terms_from_qiskit(observable, *, tolerance: float | None = None) -> di
             phase = {"": 1, "-": -1, "i": 1j, "-i": -1j}[prefix]
             label = label[len(prefix):]
         pairs.append((label[::-1], coeff * phase if phase != 1 else coeff))
-    from .exact import exact_pauli_terms
+    from sggd_sym.interop.exact import exact_pauli_terms
 
     return exact_pauli_terms(pairs, where, tolerance=tolerance)
 
@@ -213,7 +213,7 @@ def observable_from_qiskit(observable, *, tolerance: float | None = None) -> sp.
     >>> observable_from_qiskit(SparsePauliOp.from_list([("IZ", 1), ("XX", 0.5)])) == sg.ops.pauli_sum("Z0 + 1/2 X0 X1", 2)
     True
     """
-    from .exact import pauli_terms_matrix
+    from sggd_sym.interop.exact import pauli_terms_matrix
 
     return pauli_terms_matrix(pauli_terms_from_qiskit(observable, tolerance=tolerance), "observable_from_qiskit")
 
@@ -221,7 +221,7 @@ def observable_from_qiskit(observable, *, tolerance: float | None = None) -> sp.
 def to_sparse_pauli_op(observable, values=None):
     """An exact observable of this package as a Qiskit ``SparsePauliOp`` (for an ``Estimator``).
 
-    ``observable`` is a :class:`~sggd_sym.twirling.TwirledObservable` (its twirled observable ``T_G[Õ(θ)]``,
+    ``observable`` is a :class:`~sggd_sym.symmetry.twirling.TwirledObservable` (its twirled observable ``T_G[Õ(θ)]``,
     Eq. 5), a ``{Pauli word: exact coefficient}`` mapping (``word[k]`` on qubit ``k``), or an exact SymPy
     matrix.  Coefficients that depend on the circuit parameters need ``values``: an array ordered as the
     parameters (for an imported circuit: ``qc.parameters``) or a mapping from Qiskit ``Parameter``\\ s,
@@ -233,7 +233,7 @@ def to_sparse_pauli_op(observable, values=None):
         from qiskit.quantum_info import SparsePauliOp
     except ImportError:
         raise missing_extra("qiskit", "qiskit") from None
-    from .export import numeric_pauli_terms
+    from sggd_sym.interop.export import numeric_pauli_terms
 
     terms = numeric_pauli_terms(observable, values, "to_sparse_pauli_op")
     labels = [word[::-1] for word, _ in terms]

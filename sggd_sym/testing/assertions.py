@@ -20,8 +20,8 @@ import sympy as sp
 
 import sggd_sym as sg
 from sggd_sym import sim
-from sggd_sym.groups import FiniteGroup, LieGroup, SymmetryGroup
-from sggd_sym.numeric import lambdify_checked
+from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
+from sggd_sym.numeric.bridge import lambdify_checked
 
 __all__ = [
     "PRESETS", "preset_group", "to_numpy", "group_constraints_numeric", "numeric_projector", "assert_close",

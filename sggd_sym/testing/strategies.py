@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import sggd_sym as sg
 
-from .assertions import PRESETS, preset_group
+from sggd_sym.testing.assertions import PRESETS, preset_group
 
 __all__ = [
     "fast_settings", "small_rationals", "angles", "circuits", "symmetric_swap_circuits", "pauli_words",

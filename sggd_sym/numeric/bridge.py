@@ -1,0 +1,155 @@
+"""The one bridge from exact derivations to numpy (SPEC §5, STYLE §3).
+
+* :func:`lambdify_checked` turns a SymPy expression into a numpy function with an
+  ordered argument tuple, common-subexpression elimination, and a check that no
+  free symbol is left over.
+* :class:`DerivedFunction` is what the package returns for a derived quantity of
+  the circuit parameters (penalty, cost, …): the exact expression (built lazily,
+  for display and proofs) plus a compiled numeric evaluator of value and gradient,
+  vectorised over batches of parameter vectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import sympy as sp
+
+from sggd_sym import _checks
+from sggd_sym.exceptions import InputTypeError, InputValueError
+
+__all__ = ["lambdify_checked", "DerivedFunction"]
+
+
+def lambdify_checked(arguments: Sequence[sp.Symbol], expr, *, where: str = "lambdify") -> Callable:
+    """``sympy.lambdify(arguments, expr, "numpy", cse=True)`` after checking no other symbol remains."""
+    arguments = tuple(arguments)
+    expr_free = getattr(expr, "free_symbols", set())
+    leftover = set(expr_free) - set(arguments)
+    if leftover:
+        names = ", ".join(sorted(map(str, leftover)))
+        raise InputValueError(f"{where}: the expression still depends on {names}, which are not among the "
+                              f"arguments {arguments}; substitute them or add them to the arguments")
+    return sp.lambdify(arguments, expr, modules="numpy", cse=True)
+
+
+class DerivedFunction:
+    """A closed-form function of the circuit parameters, exact and compiled.
+
+    Parameters
+    ----------
+    parameters : tuple of Symbols, the argument order.
+    evaluate : callable ``theta (B, p) -> (values (B,), gradients (B, p))`` (numpy, vectorised).
+    build_expr : callable returning the exact SymPy expression (called once, lazily).
+    name : short description used in ``repr``.
+
+    Calling it on one parameter vector returns a float; on an array of shape ``(B, p)`` an array ``(B,)``.
+    """
+
+    def __init__(self, parameters, evaluate, build_expr, *, name: str = "derived function",
+                 unused_parameters=(), jax_builder=None):
+        self.parameters = tuple(parameters)
+        # optional: () -> pure jnp function theta (p,) -> scalar (see sggd_sym.numeric.jax_backend.to_jax)
+        self._jax_builder = jax_builder
+        self._evaluate = evaluate
+        self._build_expr = build_expr
+        self._expr = None
+        self.name = name
+        self.unused_parameters = tuple(unused_parameters)
+
+    def __repr__(self) -> str:
+        return f"<DerivedFunction {self.name} of {self.parameters}>"
+
+    @property
+    def expr(self) -> sp.Expr:
+        """The exact SymPy expression in :attr:`parameters`."""
+        if self._expr is None:
+            self._expr = self._build_expr()
+        return self._expr
+
+    def latex(self) -> str:
+        """LaTeX of :attr:`expr`."""
+        return sp.latex(self.expr)
+
+    def _batch(self, values, method: str = "__call__") -> tuple[np.ndarray, bool]:
+        where = f"{self.name}.{method}"
+        arr = _checks.real_array(where, "values (the parameter values)", values, max_ndim=2)
+        single = arr.ndim <= 1
+        arr = arr.reshape(1, -1) if single else arr
+        if arr.shape[-1] != len(self.parameters):
+            raise InputValueError(f"{where}: expected {len(self.parameters)} parameter values "
+                                  f"{self.parameters}, got {arr.shape[-1]}")
+        return arr, single
+
+    def __call__(self, values):
+        arr, single = self._batch(values)
+        value, _ = self._evaluate(arr)
+        return float(value[0]) if single else value
+
+    def gradient(self, values) -> np.ndarray:
+        """``∇_θ`` of the function: shape ``(p,)``, or ``(B, p)`` for a batch."""
+        arr, single = self._batch(values, "gradient")
+        _, grad = self._evaluate(arr)
+        return grad[0] if single else grad
+
+    def value_and_gradient(self, values):
+        """Both at once (one pass): ``(float, (p,))`` or ``((B,), (B, p))``."""
+        arr, single = self._batch(values, "value_and_gradient")
+        value, grad = self._evaluate(arr)
+        return (float(value[0]), grad[0]) if single else (value, grad)
+
+    def at(self, values: dict | Sequence) -> sp.Expr:
+        """Exact value at exact parameter values (a dict or a sequence in parameter order)."""
+        where = f"{self.name}.at"
+        if isinstance(values, dict):
+            unknown = [k for k in values if k not in self.parameters]
+            if unknown:
+                raise InputValueError(f"{where}: values names {unknown!r}, which are not among the parameters "
+                                      f"{self.parameters}")
+            items = list(values.items())
+        elif isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise InputTypeError(f"{where}: values expected a dict {{parameter: exact value}} or a list in "
+                                 f"parameter order, got {type(values).__name__}")
+        else:
+            values = list(values)
+            if len(values) != len(self.parameters):
+                raise InputValueError(f"{where}: expected {len(self.parameters)} values for {self.parameters}, "
+                                      f"got {len(values)}")
+            items = list(zip(self.parameters, values))
+        subs = {k: _checks.exact_number(where, f"values[{k}]", v, symbols=True) for k, v in items}
+        return sp.simplify(self.expr.subs(subs))
+
+    def __add__(self, other: "DerivedFunction") -> "DerivedFunction":
+        return self._combine(other, 1.0, "+")
+
+    def _combine(self, other: "DerivedFunction", weight: float, op: str) -> "DerivedFunction":
+        if not isinstance(other, DerivedFunction) or other.parameters != self.parameters:
+            raise InputValueError("DerivedFunction: can only combine functions of the same parameters")
+
+        def evaluate(theta):
+            v1, g1 = self._evaluate(theta)
+            v2, g2 = other._evaluate(theta)
+            return v1 + weight * v2, g1 + weight * g2
+
+        return DerivedFunction(self.parameters, evaluate, lambda: self.expr + weight * other.expr,
+                               name=f"({self.name} {op} {other.name})",
+                               unused_parameters=tuple(p for p in self.unused_parameters
+                                                       if p in other.unused_parameters))
+
+    def scaled(self, factor) -> "DerivedFunction":
+        """``factor · self`` (``factor`` an exact or float number)."""
+        if isinstance(factor, (float, np.floating)) and np.isfinite(factor):
+            exact = sp.nsimplify(factor)
+        else:
+            exact = _checks.exact_number(f"{self.name}.scaled", "factor", factor)
+            if not exact.is_real:
+                raise InputValueError(f"{self.name}.scaled: factor must be real, got {exact}")
+        f = float(exact)
+
+        def evaluate(theta):
+            v, g = self._evaluate(theta)
+            return f * v, f * g
+
+        return DerivedFunction(self.parameters, evaluate, lambda: exact * self.expr,
+                               name=f"{factor}*{self.name}", unused_parameters=self.unused_parameters)

@@ -168,15 +168,25 @@ def pauli_decompose(matrix) -> dict[str, sp.Expr]:
     return terms
 
 
-def from_pauli_terms(terms: dict[str, sp.Expr]) -> sp.ImmutableMatrix:
-    """Inverse of :func:`pauli_decompose`: ``Σ_P m_P P``."""
+def from_pauli_terms(terms: dict[str, sp.Expr], *, expand: bool = True) -> sp.ImmutableMatrix:
+    """``Σ_P m_P P`` from Pauli-word coefficients, the inverse of :func:`pauli_decompose` — the package's one
+    Pauli-terms-to-matrix function.  ``expand=False`` keeps each entry as summed (for coefficients that are
+    trig polynomials, whose expansion would only cost time).
+
+    >>> from_pauli_terms({"ZI": 1, "IZ": 1})
+    Matrix([
+    [2, 0, 0,  0],
+    [0, 0, 0,  0],
+    [0, 0, 0,  0],
+    [0, 0, 0, -2]])
+    """
     if not terms:
         _checks.fail("from_pauli_terms", "terms must name at least one Pauli word")
     n = len(next(iter(terms)))
     total = sp.zeros(2**n, 2**n)
     for word, coeff in terms.items():
         total += coeff * pauli(word)
-    return sp.ImmutableMatrix(total.applyfunc(sp.expand))
+    return sp.ImmutableMatrix(total.applyfunc(sp.expand) if expand else total)
 
 
 def is_unitary(matrix) -> bool:

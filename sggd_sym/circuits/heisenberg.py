@@ -26,7 +26,7 @@ from sggd_sym import _checks
 from sggd_sym.algebra import ops
 from sggd_sym.circuits.circuit import Circuit, Gate
 from sggd_sym.exceptions import DerivationBudgetError, InputTypeError
-from sggd_sym.algebra.pauli_sum import PauliSum, as_pauli_sum, pauli_word_matrix
+from sggd_sym.algebra.pauli_sum import PauliSum, as_pauli_sum
 from sggd_sym.algebra.paulis import multiply_words, pauli_words, words_commute
 from sggd_sym.algebra.trig import TrigRing, base_frequencies, exact_domain, linear_angle
 from sggd_sym.circuits.unitaries import exact_unitary  # re-exported: its home moved out of the Heisenberg picture
@@ -207,10 +207,8 @@ def _conjugate(terms: dict[str, PolyElement], gate: Gate, trig: TrigRing, n: int
 
 def terms_matrix(terms: dict[str, PolyElement], trig: TrigRing, n: int) -> sp.ImmutableMatrix:
     """``Σ_P a_P(θ) P`` as an exact SymPy matrix, from trig-polynomial Pauli coefficients."""
-    d = 2**n
-    total = sp.zeros(d, d)
-    for word, poly in terms.items():
-        total += trig.to_expr(poly) * pauli_word_matrix(word)
-    return sp.ImmutableMatrix(total)
+    if not terms:
+        return sp.ImmutableMatrix(sp.zeros(2**n, 2**n))
+    return ops.from_pauli_terms({word: trig.to_expr(poly) for word, poly in terms.items()}, expand=False)
 
 

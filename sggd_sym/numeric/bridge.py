@@ -1,6 +1,9 @@
 """The one bridge from exact derivations to numpy (SPEC §5, STYLE §3).
 
-* :func:`lambdify_checked` turns a SymPy expression into a numpy function with an
+* :data:`DEFAULT_ATOL` — the package's one default tolerance for numeric comparisons; every function
+  that compares floats takes it as the keyword-only ``atol`` (documented where it is scaled).
+* :func:`to_numpy`, :func:`to_float` — exact SymPy matrices and numbers as numpy values (symbol-free only).
+* :func:`lambdify_checked` turns a SymPy expression into a numpy (or JAX, autograd) function with an
   ordered argument tuple, common-subexpression elimination, and a check that no
   free symbol is left over.
 * :class:`DerivedFunction` is what the package returns for a derived quantity of
@@ -19,19 +22,69 @@ import sympy as sp
 from sggd_sym import _checks
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
-__all__ = ["lambdify_checked", "DerivedFunction"]
+__all__ = ["DEFAULT_ATOL", "to_numpy", "to_float", "lambdify_checked", "DerivedFunction"]
+
+#: Default absolute tolerance of numeric comparisons (data validity, invariance checks, rational recognition).
+#: Where a comparison is scale-aware it is ``atol · max(1, |reference|)``, and the docstring says so.
+#: Far above float64 rounding of the package's O(4ⁿ)-term sums, far below any physically meaningful gap.
+DEFAULT_ATOL = 1e-9
 
 
-def lambdify_checked(arguments: Sequence[sp.Symbol], expr, *, where: str = "lambdify") -> Callable:
-    """``sympy.lambdify(arguments, expr, "numpy", cse=True)`` after checking no other symbol remains."""
+def _free_symbols(expr) -> set:
+    if isinstance(expr, (list, tuple)):
+        return set().union(*(_free_symbols(e) for e in expr)) if expr else set()
+    return set(getattr(expr, "free_symbols", ()))
+
+
+def to_numpy(matrix, *, where: str = "to_numpy") -> np.ndarray:
+    """An exact, symbol-free SymPy matrix (or nested list of exact numbers) as a complex numpy array.
+
+    >>> to_numpy(sp.Matrix([[1, sp.I], [-sp.I, sp.sqrt(2)]]))
+    array([[1.        +0.j, 0.        +1.j],
+           [0.        -1.j, 1.41421356+0.j]])
+    """
+    m = matrix if isinstance(matrix, sp.MatrixBase) else sp.Matrix(matrix)
+    if m.free_symbols:
+        raise InputValueError(f"{where}: the matrix still depends on {sorted(map(str, m.free_symbols))}; "
+                              "substitute values first")
+    return np.array([[complex(e) for e in row] for row in m.tolist()], dtype=complex)
+
+
+def to_float(value, *, where: str = "to_float", digits: int = 17) -> float:
+    """An exact real SymPy number as the nearest float (evaluated to ``digits`` significant digits first,
+    so that ``sqrt(2)/2`` or ``pi/3`` round once).
+
+    >>> to_float(sp.sqrt(2) / 2)
+    0.7071067811865476
+    """
+    number = sp.sympify(value, strict=True)
+    if number.free_symbols:
+        raise InputValueError(f"{where}: {number} still depends on {sorted(map(str, number.free_symbols))}")
+    return float(sp.re(sp.N(number, digits)))
+
+
+_MODULES = {"numpy": "numpy", "jax": "jax"}
+
+
+def lambdify_checked(arguments: Sequence[sp.Symbol], expr, *, where: str = "lambdify",
+                     modules="numpy") -> Callable:
+    """``sympy.lambdify(arguments, expr, modules, cse=True)`` after checking no other symbol remains.
+
+    ``modules`` is ``"numpy"`` (default), ``"jax"`` or anything :func:`sympy.lambdify` accepts (e.g. the
+    namespace of ``autograd.numpy``).  ``expr`` may be a list of expressions.
+
+    >>> t = sp.Symbol("t")
+    >>> float(lambdify_checked((t,), sp.cos(t) ** 2)(0.0))
+    1.0
+    """
     arguments = tuple(arguments)
-    expr_free = getattr(expr, "free_symbols", set())
-    leftover = set(expr_free) - set(arguments)
+    leftover = _free_symbols(expr) - set(arguments)
     if leftover:
         names = ", ".join(sorted(map(str, leftover)))
         raise InputValueError(f"{where}: the expression still depends on {names}, which are not among the "
                               f"arguments {arguments}; substitute them or add them to the arguments")
-    return sp.lambdify(arguments, expr, modules="numpy", cse=True)
+    return sp.lambdify(arguments, expr, modules=_MODULES.get(modules, modules) if isinstance(modules, str)
+                       else modules, cse=True)
 
 
 class DerivedFunction:
@@ -121,30 +174,40 @@ class DerivedFunction:
         return sp.simplify(self.expr.subs(subs))
 
     def __add__(self, other: "DerivedFunction") -> "DerivedFunction":
-        return self._combine(other, 1.0, "+")
+        return self.plus(other)
 
-    def _combine(self, other: "DerivedFunction", weight: float, op: str) -> "DerivedFunction":
+    def plus(self, other: "DerivedFunction", weight=1) -> "DerivedFunction":
+        """``self + weight · other`` (same parameters), exact and compiled; e.g. ``C_P = C_MSE + λP`` (Eq. 6).
+
+        ``weight`` is an exact number or a float (kept as the nearest simple rational in :attr:`expr`).
+        """
         if not isinstance(other, DerivedFunction) or other.parameters != self.parameters:
             raise InputValueError("DerivedFunction: can only combine functions of the same parameters")
+        exact = self._exact_factor("plus", "weight", weight)
+        w = float(exact)
 
         def evaluate(theta):
             v1, g1 = self._evaluate(theta)
             v2, g2 = other._evaluate(theta)
-            return v1 + weight * v2, g1 + weight * g2
+            return v1 + w * v2, g1 + w * g2
 
-        return DerivedFunction(self.parameters, evaluate, lambda: self.expr + weight * other.expr,
-                               name=f"({self.name} {op} {other.name})",
+        label = other.name if exact == 1 else f"{weight}*{other.name}"
+        return DerivedFunction(self.parameters, evaluate, lambda: self.expr + exact * other.expr,
+                               name=f"({self.name} + {label})",
                                unused_parameters=tuple(p for p in self.unused_parameters
                                                        if p in other.unused_parameters))
 
+    def _exact_factor(self, method: str, name: str, factor) -> sp.Expr:
+        if isinstance(factor, (float, np.floating)) and np.isfinite(factor):
+            return sp.nsimplify(factor)
+        exact = _checks.exact_number(f"{self.name}.{method}", name, factor)
+        if not exact.is_real:
+            raise InputValueError(f"{self.name}.{method}: {name} must be real, got {exact}")
+        return exact
+
     def scaled(self, factor) -> "DerivedFunction":
         """``factor · self`` (``factor`` an exact or float number)."""
-        if isinstance(factor, (float, np.floating)) and np.isfinite(factor):
-            exact = sp.nsimplify(factor)
-        else:
-            exact = _checks.exact_number(f"{self.name}.scaled", "factor", factor)
-            if not exact.is_real:
-                raise InputValueError(f"{self.name}.scaled: factor must be real, got {exact}")
+        exact = self._exact_factor("scaled", "factor", factor)
         f = float(exact)
 
         def evaluate(theta):

@@ -35,11 +35,12 @@ def twirl(operator, group: SymmetryGroup):
     >>> sg.twirl(sg.ops.pauli("ZI"), sg.groups.finite([sg.ops.SWAP])) == (sg.ops.pauli("ZI") + sg.ops.pauli("IZ")) / 2
     True
     """
-    _check_group("twirl", group)
+    check_group("twirl", group)
     return group.twirl(operator)
 
 
-def _check_group(where: str, group) -> None:
+def check_group(where: str, group) -> None:
+    """A group of :mod:`sggd_sym.symmetry.groups`, or the package's error naming ``where``."""
     if not isinstance(group, SymmetryGroup):
         raise InputTypeError(f"{where}: group expected a sggd_sym.symmetry.groups group (finite, lie, collective_unitary, …), "
                              f"got {type(group).__name__}")
@@ -49,7 +50,7 @@ def check_circuit_and_group(where: str, circuit, group) -> None:
     """A :class:`~sggd_sym.Circuit` and a group acting on its register, or the package's error."""
     if not isinstance(circuit, Circuit):
         raise InputTypeError(f"{where}: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
-    _check_group(where, group)
+    check_group(where, group)
     if group.dim != circuit.dim:
         _checks.fail(where, f"group acts on {group.n_qubits} qubit(s) but the circuit has "
                      f"{circuit.n_qubits}; build the group for {circuit.n_qubits} qubits")

@@ -11,8 +11,8 @@ Public surface (SPEC §4)::
 The layers, each a subpackage that imports only the ones before it:
 
 =====================  ===================================================================
+``numeric``            the one bridge from exact expressions to numpy / JAX (needs only sympy, numpy)
 ``algebra``            exact Pauli words and sums, exact matrices (``ops``), the trig ring
-``numeric``            the one bridge from exact expressions to numpy / JAX
 ``circuits``           the circuit builder, exact unitaries, ``Õ(θ) = U†OU`` (Eq. 1)
 ``symmetry``           groups, commutants, the twirl (Eq. 2–5)
 ``data``               the paper's data sets, encoded states in Pauli form

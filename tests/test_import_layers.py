@@ -85,9 +85,10 @@ def test_simulator_imports_nothing_symbolic():
     assert not outside & {"sympy", "mpmath", "flint"}, f"sggd_sym.sim imports {sorted(outside)}"
 
 
-#: The layers, lowest first; a module may import its own layer and the ones before it.  The foundation
+#: The layers, lowest first; a module may import its own layer and the ones before it.  The numeric bridge
+#: comes first: it needs only sympy and numpy, and every layer above compiles through it.  The foundation
 #: (errors, input checks) lies under all of them; the witness ``sim`` and the ``testing`` kit lie apart.
-LAYERS = ["algebra", "numeric", "circuits", "symmetry", "data", "derived", "training", "interop", "experiments",
+LAYERS = ["numeric", "algebra", "circuits", "symmetry", "data", "derived", "training", "interop", "experiments",
           "cli"]
 FOUNDATION = {"sggd_sym.exceptions", "sggd_sym._checks", "sggd_sym._former_paths", "sggd_sym._version"}
 #: the symbolic core: derivations that must run with sympy, numpy and mpmath alone

@@ -11,11 +11,10 @@ from sggd_sym.derived import norms
 from sggd_sym import sim
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.numeric import lambdify_checked
-from sggd_sym.testing import PRESETS, group_constraints_numeric, numeric_projector, preset_group, to_numpy
+from sggd_sym.testing import group_constraints_numeric, numeric_projector, preset_group, to_numpy
 from sggd_sym.testing import strategies as sst
 
 NORMS = norms.NORMS
-SMALL_PRESETS = sorted(k for k in PRESETS if preset_group(k).n_qubits <= 2)
 
 
 def dense_groups():
@@ -31,10 +30,6 @@ DENSE = dense_groups()
 
 def onorm2(observable):
     return sp.nsimplify((sp.Matrix(observable) ** 2).trace())
-
-
-def group_by_name(name):
-    return DENSE[name] if name in DENSE else preset_group(name)
 
 
 def numeric_norm(circuit, observable, group, norm):
@@ -63,24 +58,15 @@ def numeric_norm(circuit, observable, group, norm):
     return value
 
 
-@st.composite
-def norm_cases(draw, names=None):
-    name = draw(st.sampled_from(names or SMALL_PRESETS))
-    group = group_by_name(name)
-    circuit = draw(sst.circuits(min_qubits=group.n_qubits, max_qubits=group.n_qubits, max_gates=5))
-    observable = draw(sst.pauli_sums(group.n_qubits))
-    return circuit, observable, group
-
-
 @sst.fast_settings(12)
-@given(norm_cases(), st.sampled_from(NORMS), st.integers(0, 2**16))
-def test_norm_matches_simulator_and_is_nonnegative(case, norm, seed):
+@given(sst.penalty_problems(), st.sampled_from(NORMS), st.data())
+def test_norm_matches_simulator_and_is_nonnegative(case, norm, data):
     circuit, observable, group = case
     if norm == "normalized_hs" and onorm2(observable) == 0:
         return
     pen = sg.penalty(circuit, observable, group, norm=norm)
     ref = numeric_norm(circuit, observable, group, norm)
-    points = np.random.default_rng(seed).uniform(-np.pi, np.pi, size=(3, len(circuit.parameters)))
+    points = data.draw(sst.parameter_points(len(circuit.parameters), batch=3))
     values = pen(points)
     assert np.all(values >= -1e-12)
     for theta, v in zip(points, values):
@@ -94,15 +80,15 @@ def test_norm_matches_simulator_and_is_nonnegative(case, norm, seed):
 
 
 @sst.fast_settings(8)
-@given(norm_cases(sorted(DENSE)), st.integers(0, 2**16))
-def test_generator_norm_on_dense_groups(case, seed):
+@given(sst.penalty_problems(sorted(DENSE), groups=DENSE), st.data())
+def test_generator_norm_on_dense_groups(case, data):
     circuit, observable, group = case
     assert group.pauli_structure is None
     if not circuit.parameters:
         return
     pen = sg.penalty(circuit, observable, group, norm="generators")
     ref = numeric_norm(circuit, observable, group, "generators")
-    points = np.random.default_rng(seed).uniform(-np.pi, np.pi, size=(2, len(circuit.parameters)))
+    points = data.draw(sst.parameter_points(len(circuit.parameters), batch=2))
     for theta, v, g in zip(points, pen(points), pen.gradient(points)):
         assert abs(v - ref(theta)) < 1e-9 * max(1.0, abs(v))
         fd = sim.finite_difference_gradient(ref, theta, step=1e-5)
@@ -158,15 +144,15 @@ def test_werner_closed_forms():
 
 
 @sst.fast_settings(12)
-@given(norm_cases(), st.integers(0, 2**16))
-def test_norms_positive_exactly_where_hs_is(case, seed):
+@given(sst.penalty_problems(), st.data())
+def test_norms_positive_exactly_where_hs_is(case, data):
     """Random points of non-symmetric circuits: every norm is strictly positive, with the exact relations
     Tr E⁴ ≥ ‖E‖⁴/d, normalised = HS/‖O‖²."""
     circuit, observable, group = case
     tw = sg.twirled_observable(circuit, observable, group)
     if tw.is_symmetric() or onorm2(observable) == 0:
         return
-    points = np.random.default_rng(seed).uniform(-np.pi, np.pi, size=(4, len(circuit.parameters)))
+    points = data.draw(sst.parameter_points(len(circuit.parameters), batch=4))
     pens = {n: sg.penalty(circuit, observable, group, norm=n) for n in NORMS}
     hs = pens["hs"](points)
     mask = hs > 1e-6

@@ -16,21 +16,14 @@ from sggd_sym.circuits.heisenberg import heisenberg_observable
 from sggd_sym.circuits.pauli_propagation import PackedEvaluator, Truncation, propagate, supports_packed
 from sggd_sym.algebra.pauli_sum import pauli_word_matrix
 from sggd_sym.testing.assertions import to_numpy
-from sggd_sym.testing.strategies import circuits, fast_settings, parameter_points, pauli_sums
+from sggd_sym.testing.strategies import circuit_problems, fast_settings, parameter_points
 
-# gates the packed path supports: Pauli rotations (any angles) and Clifford fixed gates
-_PACKED_GATES = ("rx", "ry", "rz", "h", "x", "y", "z", "s", "cnot", "cz", "swap", "crx", "cry", "crz", "pauli")
-
-
-@st.composite
-def problems(draw, max_qubits=3, max_gates=7):
-    circuit = draw(circuits(max_qubits=max_qubits, max_gates=max_gates, gates=_PACKED_GATES))
-    observable = draw(pauli_sums(circuit.n_qubits))
-    return circuit, observable
+# every gate kind drawn by the shared strategies is one the packed path supports: Pauli rotations (any
+# angles) and Clifford fixed gates
 
 
 @fast_settings(40)
-@given(problems())
+@given(circuit_problems(max_gates=7))
 def test_packed_equals_ring_exactly(problem):
     """Every term of the canonical form from the packed terms equals the ring propagation's, exactly
     (shared parameters, slopes 2, 1/2, 3/2, −1, offsets ±π/2, π, constant angles, controlled rotations)."""
@@ -42,7 +35,7 @@ def test_packed_equals_ring_exactly(problem):
 
 
 @fast_settings(30)
-@given(problems(), st.data())
+@given(circuit_problems(max_gates=7), st.data())
 def test_packed_evaluator_equals_ring_evaluator_and_simulator(problem, data):
     circuit, observable = problem
     ring = heisenberg_observable(circuit, observable)

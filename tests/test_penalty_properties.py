@@ -8,28 +8,16 @@ from hypothesis import strategies as st
 import sggd_sym as sg
 from sggd_sym import sim
 from sggd_sym.numeric import lambdify_checked
-from sggd_sym.testing import (PRESETS, assert_close, assert_penalty_gradient_matches_finite_differences,
+from sggd_sym.testing import (assert_close, assert_penalty_gradient_matches_finite_differences,
                               assert_penalty_matches_simulator, preset_group, to_numpy)
 from sggd_sym.testing import strategies as sst
 
-SMALL_PRESETS = sorted(k for k in PRESETS if preset_group(k).n_qubits <= 2)
-
-
-@st.composite
-def penalty_cases(draw):
-    name = draw(st.sampled_from(SMALL_PRESETS))
-    group = preset_group(name)
-    circuit = draw(sst.circuits(min_qubits=group.n_qubits, max_qubits=group.n_qubits, max_gates=5))
-    observable = draw(sst.pauli_sums(group.n_qubits))
-    return circuit, observable, group
-
-
 @sst.fast_settings(15)
-@given(penalty_cases(), st.integers(0, 2**16))
-def test_penalty_nonnegative_and_matches_simulator(case, seed):
+@given(sst.penalty_problems(), st.data())
+def test_penalty_nonnegative_and_matches_simulator(case, data):
     circuit, observable, group = case
     pen = sg.penalty(circuit, observable, group)
-    points = np.random.default_rng(seed).uniform(-np.pi, np.pi, size=(3, len(circuit.parameters)))
+    points = data.draw(sst.parameter_points(len(circuit.parameters), batch=3))
     assert np.all(pen(points) >= -1e-12)
     assert_penalty_matches_simulator(circuit, observable, group, points, atol=1e-10, penalty=pen)
     assert_penalty_gradient_matches_finite_differences(circuit, observable, group, points[:2], atol=1e-6,
@@ -37,8 +25,8 @@ def test_penalty_nonnegative_and_matches_simulator(case, seed):
 
 
 @sst.fast_settings(10)
-@given(penalty_cases(), st.integers(0, 2**16))
-def test_commutant_coordinate_gradients_match_parameter_shift(case, seed):
+@given(sst.penalty_problems(), st.data())
+def test_commutant_coordinate_gradients_match_parameter_shift(case, data):
     circuit, observable, group = case
     tw = sg.twirled_observable(circuit, observable, group)
     compiled = tw.trig.compile(tw.coordinates)
@@ -47,7 +35,7 @@ def test_commutant_coordinate_gradients_match_parameter_shift(case, seed):
     d = circuit.dim
     bases = [to_numpy(sg.PauliSum({w: v / d for w, v in coords.items()}, circuit.n_qubits).matrix())
              for coords, _ in tw.basis]
-    theta = np.random.default_rng(seed).uniform(-np.pi, np.pi, len(circuit.parameters))
+    theta = data.draw(sst.parameter_points(len(circuit.parameters), batch=1))[0]
     y, jac = compiled.values_and_jacobian(theta)
     u = sim.circuit_unitary(ops, circuit.n_qubits, theta)
     for i, b in enumerate(bases):

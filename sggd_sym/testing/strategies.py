@@ -28,7 +28,7 @@ from sggd_sym.testing.assertions import PRESETS, preset_group
 __all__ = [
     "fast_settings", "small_rationals", "angles", "circuits", "symmetric_swap_circuits", "pauli_words",
     "pauli_sums", "rational_matrices", "hermitian_rational_matrices", "finite_groups", "preset_names",
-    "parameter_points", "GATES",
+    "parameter_points", "circuit_problems", "penalty_problems", "GATES",
 ]
 
 #: Gate kinds drawn by :func:`circuits`.
@@ -187,6 +187,30 @@ def finite_groups(draw, n: int):
     if not gens:
         gens = [sg.ops.pauli(draw(pauli_words(n, allow_identity=False)))]
     return sg.groups.finite(gens)
+
+
+@st.composite
+def circuit_problems(draw, *, min_qubits: int = 1, max_qubits: int = 3, max_gates: int = 6, gates=GATES):
+    """``(circuit, observable)``: a :func:`circuits` draw and a :func:`pauli_sums` observable on its qubits."""
+    circuit = draw(circuits(min_qubits=min_qubits, max_qubits=max_qubits, max_gates=max_gates, gates=gates))
+    return circuit, draw(pauli_sums(circuit.n_qubits))
+
+
+@st.composite
+def penalty_problems(draw, names=None, *, groups=None, max_qubits: int = 2, max_gates: int = 5):
+    """``(circuit, observable, group)`` for a penalty (Eq. 6): a group named in ``names`` (default: the
+    presets on at most ``max_qubits`` qubits), a :func:`circuit_problems` draw on its qubits.
+
+    ``groups`` maps extra names to groups (looked up before the presets).
+    """
+    extra = dict(groups or {})
+    if names is None:
+        names = [k for k in PRESETS if preset_group(k).n_qubits <= max_qubits]
+    name = draw(st.sampled_from(sorted(names)))
+    group = extra[name] if name in extra else preset_group(name)
+    circuit, observable = draw(circuit_problems(min_qubits=group.n_qubits, max_qubits=group.n_qubits,
+                                                max_gates=max_gates))
+    return circuit, observable, group
 
 
 def preset_names(*, max_qubits: int = 3):

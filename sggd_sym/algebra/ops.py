@@ -38,12 +38,24 @@ _LETTER = {"I": I2, "X": X, "Y": Y, "Z": Z}
 
 
 def identity(n: int) -> sp.ImmutableMatrix:
-    """``I`` on ``n`` qubits."""
+    """The identity ``I`` on ``n`` qubits (``2**n × 2**n``).
+
+    >>> identity(1)
+    Matrix([
+    [1, 0],
+    [0, 1]])
+    """
     return sp.ImmutableMatrix.eye(2 ** _checks.integer("identity", "n", n, minimum=0))
 
 
 def kron(*factors) -> sp.ImmutableMatrix:
-    """Kronecker product, first factor = qubit 0."""
+    """Kronecker product ``A ⊗ B ⊗ …``; the first factor acts on qubit 0.
+
+    With no factors, the ``1 × 1`` matrix ``[1]``.
+
+    >>> kron(X, I2)[:, 0].T
+    Matrix([[0, 0, 1, 0]])
+    """
     if not factors:
         return sp.ImmutableMatrix([[1]])
     mats = [sp.Matrix(f) if isinstance(f, sp.MatrixBase) else sp.Matrix(_checks.exact_matrix("kron", f"factors[{i}]", f))
@@ -52,7 +64,20 @@ def kron(*factors) -> sp.ImmutableMatrix:
 
 
 def pauli(word: str) -> sp.ImmutableMatrix:
-    """The Pauli string ``word`` (letters ``IXYZ``, qubit 0 first) as an exact matrix."""
+    """The Pauli string ``word`` (letters ``IXYZ``, case-insensitive, qubit 0 first) as an exact matrix.
+
+    Raises
+    ------
+    InputValueError
+        If ``word`` is empty or has a letter outside ``IXYZ``.
+
+    >>> pauli("ZI")
+    Matrix([
+    [1, 0,  0,  0],
+    [0, 1,  0,  0],
+    [0, 0, -1,  0],
+    [0, 0,  0, -1]])
+    """
     if not isinstance(word, str):
         raise InputTypeError(f"pauli: word expected a str such as 'ZI', got {type(word).__name__}")
     bad = sorted(set(word.upper()) - set(PAULI_LETTERS))
@@ -66,12 +91,27 @@ def _invalid_word(where: str, word) -> Exception:
 
 
 def dagger(matrix) -> sp.ImmutableMatrix:
-    """Conjugate transpose ``M†``."""
+    """Conjugate transpose ``M†``.
+
+    >>> dagger(S)
+    Matrix([
+    [1,  0],
+    [0, -I]])
+    """
     return sp.ImmutableMatrix(_checks.exact_matrix("dagger", "matrix", matrix).H)
 
 
 def hs_inner(a, b):
-    """Hilbert–Schmidt inner product ``⟨A, B⟩ = Tr(A†B)``."""
+    """Hilbert–Schmidt inner product ``⟨A, B⟩ = Tr(A†B)`` (expanded).
+
+    Raises
+    ------
+    InputValueError
+        If the shapes of ``a`` and ``b`` differ.
+
+    >>> hs_inner(pauli("XX"), pauli("XX")), hs_inner(pauli("XX"), SWAP)
+    (4, 2)
+    """
     a = sp.Matrix(_checks.exact_matrix("hs_inner", "a", a)) if not isinstance(a, sp.MatrixBase) else sp.Matrix(a)
     b = sp.Matrix(_checks.exact_matrix("hs_inner", "b", b)) if not isinstance(b, sp.MatrixBase) else sp.Matrix(b)
     if a.shape != b.shape:
@@ -80,12 +120,20 @@ def hs_inner(a, b):
 
 
 def hs_norm(a):
-    """Hilbert–Schmidt (Frobenius) norm ``‖A‖ = sqrt(Tr(A†A))``."""
+    """Hilbert–Schmidt (Frobenius) norm ``‖A‖ = sqrt(Tr(A†A))``.
+
+    >>> hs_norm(H), hs_norm(SWAP)
+    (sqrt(2), 2)
+    """
     return sp.sqrt(hs_inner(a, a))
 
 
 def ket(bits: str) -> sp.ImmutableMatrix:
-    """Computational basis column vector, e.g. ``ket("01")``."""
+    """Computational basis column vector ``|bits⟩`` (qubit 0 = first bit).
+
+    >>> ket("01").T
+    Matrix([[0, 1, 0, 0]])
+    """
     if not isinstance(bits, str) or not bits or set(bits) - {"0", "1"}:
         _checks.fail("ket", f"bits expected a string of 0/1 such as '01', got {bits!r}")
     vec = sp.zeros(2 ** len(bits), 1)
@@ -94,7 +142,20 @@ def ket(bits: str) -> sp.ImmutableMatrix:
 
 
 def projector(vector) -> sp.ImmutableMatrix:
-    """``|v⟩⟨v| / ⟨v|v⟩`` for a nonzero column vector."""
+    """The projector ``|v⟩⟨v| / ⟨v|v⟩`` for a nonzero column (or row) vector ``v``.
+
+    ``v`` may be a SymPy matrix or a list of exact numbers.
+
+    Raises
+    ------
+    InputValueError
+        If ``v`` is not a vector or is zero.
+
+    >>> projector([1, -1])      # |−⟩⟨−|
+    Matrix([
+    [ 1/2, -1/2],
+    [-1/2,  1/2]])
+    """
     if isinstance(vector, sp.MatrixBase):
         v = sp.Matrix(vector)
     else:
@@ -119,6 +180,11 @@ def permutation_operator(permutation) -> sp.ImmutableMatrix:
     """The unitary ``W_π`` that moves the state of qubit ``i`` to qubit ``π(i)``.
 
     ``W_π |b_0 … b_{n-1}⟩ = |b'⟩`` with ``b'_{π(i)} = b_i``; ``permutation_operator((1, 0))`` is SWAP.
+    These are the copy permutations of Eq. 13 and the elements of :func:`sggd_sym.groups.permutations`.
+
+    >>> w = permutation_operator((1, 2, 0))     # qubit 0 → 1, 1 → 2, 2 → 0
+    >>> w * kron(ket("1"), ket("0"), ket("0")) == kron(ket("0"), ket("1"), ket("0"))
+    True
     """
     perm = tuple(permutation)
     n = len(perm)
@@ -146,6 +212,9 @@ def pauli_decompose(matrix) -> dict[str, sp.Expr]:
     """Exact Pauli coefficients ``{word: Tr(P·M)/d}`` of ``M = Σ_P m_P P`` (zero terms omitted).
 
     Uses that a Pauli word has one nonzero entry per row: ``Tr(P M) = Σ_r P[r, r⊕x] M[r⊕x, r]``.
+
+    >>> pauli_decompose(SWAP)
+    {'II': 1/2, 'XX': 1/2, 'YY': 1/2, 'ZZ': 1/2}
     """
     m = _checks.exact_matrix("pauli_decompose", "matrix", matrix)
     n = _checks.qubit_count("pauli_decompose", "matrix", m.rows)
@@ -190,14 +259,22 @@ def from_pauli_terms(terms: dict[str, sp.Expr], *, expand: bool = True) -> sp.Im
 
 
 def is_unitary(matrix) -> bool:
-    """Exact test ``M†M = I``."""
+    """Exact test ``M†M = I`` (``False`` for a non-square matrix).
+
+    >>> is_unitary(H), is_unitary(X + Z)
+    (True, False)
+    """
     m = sp.Matrix(_checks.exact_matrix("is_unitary", "matrix", matrix)) if not isinstance(
         matrix, sp.MatrixBase) else sp.Matrix(matrix)
     return m.rows == m.cols and _checks.is_zero_matrix(m.H * m - sp.eye(m.rows))
 
 
 def is_hermitian(matrix) -> bool:
-    """Exact test ``M = M†``."""
+    """Exact test ``M = M†`` (``False`` for a non-square matrix).
+
+    >>> is_hermitian(Y), is_hermitian(S)
+    (True, False)
+    """
     m = sp.Matrix(_checks.exact_matrix("is_hermitian", "matrix", matrix)) if not isinstance(
         matrix, sp.MatrixBase) else sp.Matrix(matrix)
     return m.rows == m.cols and _checks.is_zero_matrix(m - m.H)
@@ -209,6 +286,9 @@ def pauli_sum(text: str, n: int) -> sp.ImmutableMatrix:
     Coefficients are integers, fractions ``p/q`` or decimals (read exactly); factors are a letter
     ``X|Y|Z|I`` followed by a qubit index.  Returns the matrix; :meth:`sggd_sym.PauliSum.from_text` reads the
     same text without forming it (any register size).
+
+    >>> pauli_sum("Z0 + 1/2 X0 X1", 2) == pauli("ZI") + pauli("XX") / 2
+    True
     """
     from sggd_sym.algebra.pauli_sum import PauliSum
 

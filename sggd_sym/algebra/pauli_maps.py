@@ -32,7 +32,14 @@ DETECT_QUBIT_LIMIT = 10
 
 
 class SignedPauliMap:
-    """Conjugation ``P ↦ V P V† = sign · P'`` by a fixed unitary ``V`` on ``n_qubits`` qubits."""
+    """Conjugation ``P ↦ V P V† = sign · P'`` by a fixed unitary ``V`` on ``n_qubits`` qubits.
+
+    The abstract interface of the maps below; :meth:`lift` gives the action of ``V^{⊗k}`` on ``k`` copies
+    (the group ``G^{(k)}`` of Eq. 13).
+
+    >>> PauliConjugation("Z").lift(2).apply("XI")
+    (-1, 'XI')
+    """
 
     n_qubits: int
 
@@ -62,7 +69,17 @@ def _dense_guard(where: str, n: int) -> None:
 
 @dataclass(frozen=True)
 class QubitPermutation(SignedPauliMap):
-    """``W_π``: the state of qubit ``i`` moves to qubit ``perm[i]`` (``ops.permutation_operator``)."""
+    """``W_π``: the state of qubit ``i`` moves to qubit ``perm[i]`` (``ops.permutation_operator``).
+
+    Raises
+    ------
+    InputValueError
+        If ``perm`` is not a rearrangement of ``0..n-1``.
+
+    >>> from sggd_sym import ops
+    >>> QubitPermutation((1, 0)).matrix() == ops.SWAP
+    True
+    """
 
     perm: tuple[int, ...]
 
@@ -103,7 +120,11 @@ class QubitPermutation(SignedPauliMap):
 
 @dataclass(frozen=True)
 class PauliConjugation(SignedPauliMap):
-    """Conjugation by a Pauli string ``Q``: ``Q P Q† = −P`` when they anticommute, else ``P``."""
+    """Conjugation by a Pauli string ``Q``: ``Q P Q† = −P`` when they anticommute, else ``P``.
+
+    >>> PauliConjugation("ZZ").apply("XX")
+    (1, 'XX')
+    """
 
     word: str
 
@@ -132,7 +153,14 @@ class PauliConjugation(SignedPauliMap):
 @dataclass(frozen=True)
 class CliffordMap(SignedPauliMap):
     """A Clifford unitary given by the images of ``X_q`` and ``Z_q``: ``images[2q] = (sign, V X_q V†)``,
-    ``images[2q+1] = (sign, V Z_q V†)``; other words follow by multiplication."""
+    ``images[2q+1] = (sign, V Z_q V†)``; other words follow by multiplication.
+
+    ``source`` is the unitary's exact matrix when known (returned by :meth:`matrix`).
+
+    >>> hadamard = CliffordMap(((1, "Z"), (1, "X")))       # H X H = Z, H Z H = X
+    >>> hadamard.apply("Y")                                # H Y H = −Y
+    (-1, 'Y')
+    """
 
     images: tuple[tuple[int, str], ...]
     source: sp.ImmutableMatrix | None = None
@@ -184,7 +212,11 @@ class CliffordMap(SignedPauliMap):
 
 @dataclass(frozen=True)
 class ComposedMap(SignedPauliMap):
-    """``V = V_last ⋯ V_first`` (``maps[0]`` applied first): ``V P V† = V_last(…V_first(P)…)``."""
+    """``V = V_last ⋯ V_first`` (``maps[0]`` applied first): ``V P V† = V_last(…V_first(P)…)``.
+
+    >>> ComposedMap((PauliConjugation("ZI"), QubitPermutation((1, 0)))).apply("XI")
+    (-1, 'IX')
+    """
 
     maps: tuple[SignedPauliMap, ...]
 
@@ -213,6 +245,18 @@ def detect_signed_pauli_map(matrix: sp.MatrixBase) -> CliffordMap | None:
     """The signed-permutation action of an exact unitary on Pauli words, or ``None`` if it has none.
 
     Computes ``V X_q V†`` and ``V Z_q V†`` exactly (sparse products) and checks each is ``±`` one word.
+    Registers past :data:`DETECT_QUBIT_LIMIT` qubits give ``None``.
+
+    Raises
+    ------
+    InputTypeError
+        If ``matrix`` is not a SymPy matrix.
+
+    >>> from sggd_sym import ops
+    >>> detect_signed_pauli_map(ops.CNOT).apply("XI")     # CNOT (X⊗I) CNOT = X⊗X
+    (1, 'XX')
+    >>> detect_signed_pauli_map(sp.diag(1, sp.exp(sp.I * sp.pi / 4))) is None     # T is not Clifford
+    True
     """
     from sggd_sym.algebra.pauli_sum import PauliSum, as_pauli_sum
 

@@ -57,6 +57,22 @@ def exact_coefficient(where: str, name: str, value, *, symbols: bool = False) ->
     """``value`` as an exact, finite SymPy number (ints, Fractions, SymPy numbers); never parses text.
 
     ``symbols=True`` also admits exact SymPy expressions in Symbols (e.g. a generic operator to twirl).
+    ``where`` and ``name`` (the calling function and argument) go into the error messages.
+
+    Raises
+    ------
+    InputTypeError
+        For a bool, a string or a non-number.
+    InputValueError
+        For a float, a non-finite value, or Symbols without ``symbols=True``.
+
+    >>> from fractions import Fraction
+    >>> exact_coefficient("f", "c", Fraction(1, 3))
+    1/3
+    >>> exact_coefficient("f", "c", 0.5)
+    Traceback (most recent call last):
+    ...
+    sggd_sym.exceptions.InputValueError: f: c is the float 0.5; use exact numbers (sympy.Rational(1, 2), sympy.sqrt(2)) so the derivation stays exact
     """
     value = _checks.exact_number(where, name, value, symbols=symbols) if not isinstance(
         value, (float, np.floating, complex, np.complexfloating, sp.Float)) else value
@@ -89,6 +105,15 @@ class PauliSum(Mapping):
     :func:`sggd_sym.algebra.ops.pauli_sum`) or from a matrix (:meth:`from_matrix`).  It adds, subtracts,
     scales by exact numbers, multiplies (``@`` or ``*``), prints in the text syntax, and converts to a
     matrix on request.
+
+    Raises
+    ------
+    InputValueError
+        For a key that is not a Pauli word of ``n_qubits`` letters, or an empty sum without ``n_qubits``.
+
+    >>> x, z = PauliSum({"X": 1}), PauliSum({"Z": 1})
+    >>> (x @ z).to_dict(), x + z / 2
+    ({'Y': -I}, PauliSum('X0 + 1/2 Z0', n_qubits=1))
     """
 
     __slots__ = ("n_qubits", "_terms")
@@ -121,17 +146,30 @@ class PauliSum(Mapping):
     # -- construction --------------------------------------------------------------------------
     @classmethod
     def from_text(cls, text: str, n_qubits: int) -> "PauliSum":
-        """Parse ``"Z0 + 1/2 X0 X1 - 0.25 Y1"`` (never evaluated as code; decimals read exactly)."""
+        """Parse ``"Z0 + 1/2 X0 X1 - 0.25 Y1"`` (never evaluated as code; decimals read exactly).
+
+        >>> PauliSum.from_text("0.25 Y1 - X0 X1", 2).to_dict()
+        {'IY': 1/4, 'XX': -1}
+        """
         return cls(_parse(text, n_qubits), n_qubits)
 
     @classmethod
     def from_matrix(cls, matrix) -> "PauliSum":
-        """The exact Pauli coefficients of an explicit matrix, from its nonzero entries."""
+        """The exact Pauli coefficients of an explicit matrix, from its nonzero entries.
+
+        >>> from sggd_sym import ops
+        >>> PauliSum.from_matrix(ops.CNOT)
+        PauliSum('1/2 + 1/2 Z0 + 1/2 X1 - 1/2 Z0 X1', n_qubits=2)
+        """
         return as_pauli_sum("PauliSum.from_matrix", "matrix", matrix)
 
     @classmethod
     def word(cls, word: str, coefficient=1) -> "PauliSum":
-        """A single Pauli word, e.g. ``PauliSum.word("ZIII")``."""
+        """A single Pauli word times ``coefficient``.
+
+        >>> PauliSum.word("ZIII", 3)
+        PauliSum('3 Z0', n_qubits=4)
+        """
         if not isinstance(word, str) or not word:
             raise InputValueError(f"PauliSum.word: word expected a non-empty string over 'IXYZ', got {word!r}")
         return cls({word.upper(): coefficient}, len(word))
@@ -213,23 +251,50 @@ class PauliSum(Mapping):
 
     # -- properties ----------------------------------------------------------------------------
     def is_hermitian(self) -> bool:
-        """``O = O†`` iff every Pauli coefficient is real (exact)."""
+        """``O = O†`` iff every Pauli coefficient is real (exact).
+
+        >>> PauliSum({"X": 1, "Z": sp.I}).is_hermitian()
+        False
+        """
         return all(_is_real(c) for c in self._terms.values())
 
     def hs_norm2(self) -> sp.Expr:
-        """``‖O‖² = Tr(O†O) = 2ⁿ Σ_P |c_P|²``."""
+        """``‖O‖² = Tr(O†O) = 2ⁿ Σ_P |c_P|²``.
+
+        >>> PauliSum({"XX": 1, "ZI": sp.I}).hs_norm2()
+        8
+        """
         return sp.expand(self.dim * sum((c * sp.conjugate(c) for c in self._terms.values()), sp.Integer(0)))
 
     def trace(self) -> sp.Expr:
-        """``Tr O = 2ⁿ c_I``."""
+        """``Tr O = 2ⁿ c_I``.
+
+        >>> PauliSum({"II": sp.Rational(1, 2), "ZZ": 1}).trace()
+        2
+        """
         return self.dim * self["I" * self.n_qubits]
 
     def support(self) -> tuple[int, ...]:
-        """Qubits on which some term acts non-trivially."""
+        """Qubits on which some term acts non-trivially.
+
+        >>> PauliSum({"IZI": 1, "IIX": 1}).support()
+        (1, 2)
+        """
         return tuple(q for q in range(self.n_qubits) if any(w[q] != "I" for w in self._terms))
 
     def matrix(self) -> sp.ImmutableMatrix:
-        """``Σ_P c_P P`` as an exact SymPy matrix (refused past :data:`MATRIX_QUBIT_LIMIT` qubits)."""
+        """``Σ_P c_P P`` as an exact (sparse) SymPy matrix.
+
+        Raises
+        ------
+        DerivationBudgetError
+            Past :data:`MATRIX_QUBIT_LIMIT` qubits.
+
+        >>> PauliSum({"X": 1, "Z": 1}).matrix()
+        Matrix([
+        [1,  1],
+        [1, -1]])
+        """
         if self.n_qubits > MATRIX_QUBIT_LIMIT:
             raise DerivationBudgetError(
                 f"PauliSum.matrix: a {self.n_qubits}-qubit operator is a {self.dim}x{self.dim} matrix, past the "
@@ -241,6 +306,11 @@ class PauliSum(Mapping):
         return sp.ImmutableSparseMatrix(self.dim, self.dim, {k: sp.expand(v) for k, v in entries.items() if v != 0})
 
     def to_dict(self) -> dict[str, sp.Expr]:
+        """A plain ``{word: coefficient}`` copy of the nonzero terms.
+
+        >>> PauliSum({"ZI": 1, "II": 0}).to_dict()
+        {'ZI': 1}
+        """
         return dict(self._terms)
 
     # -- display -------------------------------------------------------------------------------
@@ -263,7 +333,11 @@ class PauliSum(Mapping):
         return f"PauliSum({str(self)!r}, n_qubits={self.n_qubits})"
 
     def latex(self) -> str:
-        """LaTeX of ``Σ_P c_P P`` with qubit-indexed letters, e.g. ``\\frac{1}{2} X_{0} X_{1} + Z_{0}``."""
+        """LaTeX of ``Σ_P c_P P`` with qubit-indexed letters.
+
+        >>> print(PauliSum({"XX": sp.Rational(1, 2), "ZI": 1}).latex())
+        \\frac{X_{0} X_{1}}{2} + Z_{0}
+        """
         expr = sp.Add(*[c * sp.Symbol(" ".join(f"{a}_{{{q}}}" for q, a in enumerate(w) if a != "I") or "I",
                                       commutative=True) for w, c in self._terms.items()])
         return sp.latex(expr)
@@ -273,7 +347,13 @@ class PauliSum(Mapping):
 
 
 def pauli_word_matrix(word: str) -> sp.ImmutableMatrix:
-    """The exact (sparse) matrix of one Pauli word, e.g. ``pauli_word_matrix("ZI")``."""
+    """The exact (sparse) matrix of one Pauli word.
+
+    >>> pauli_word_matrix("Y")
+    Matrix([
+    [0, -I],
+    [I,  0]])
+    """
     return PauliSum.word(word).matrix()
 
 
@@ -364,7 +444,14 @@ def as_pauli_sum(where: str, name: str, value, *, n_qubits: int | None = None,
     explicit exact matrix (SymPy, or a numpy array of integers), decomposed from its nonzero entries.
 
     ``hermitian=True`` refuses non-Hermitian operators, ``numeric=True`` coefficients with Symbols (an
-    observable); ``n_qubits`` checks the register size.
+    observable); ``n_qubits`` checks the register size.  ``where`` and ``name`` go into error messages.
+
+    >>> as_pauli_sum("f", "O", "XZ")
+    PauliSum('X0 Z1', n_qubits=2)
+    >>> as_pauli_sum("f", "O", {"Y": sp.I}, hermitian=True)
+    Traceback (most recent call last):
+    ...
+    sggd_sym.exceptions.InputValueError: f: O is not Hermitian (a Pauli coefficient is not real); observables and generators must be Hermitian
     """
     if isinstance(value, PauliSum):
         out = value

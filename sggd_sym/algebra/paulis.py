@@ -25,12 +25,25 @@ for _a, _b, _c in (("X", "Y", "Z"), ("Y", "Z", "X"), ("Z", "X", "Y")):
 
 
 def pauli_words(n: int) -> list[str]:
-    """All ``4**n`` Pauli words on ``n`` qubits, in lexicographic ``IXYZ`` order."""
+    """All ``4**n`` Pauli words on ``n`` qubits, in lexicographic ``IXYZ`` order.
+
+    >>> pauli_words(1), len(pauli_words(3))
+    (['I', 'X', 'Y', 'Z'], 64)
+    """
     return ["".join(w) for w in product(PAULI_LETTERS, repeat=n)]
 
 
 def multiply_words(a: str, b: str) -> tuple[int, str]:
-    """Return ``(k, w)`` with ``a·b = i**k · w`` (``k`` modulo 4)."""
+    """Return ``(k, w)`` with ``a·b = i**k · w`` (``k`` modulo 4).
+
+    Raises
+    ------
+    ValueError
+        If the words differ in length.
+
+    >>> multiply_words("XZ", "YZ")      # XY ⊗ ZZ = iZ ⊗ I
+    (1, 'ZI')
+    """
     power = 0
     letters = []
     for x, y in zip(a, b, strict=True):
@@ -41,6 +54,10 @@ def multiply_words(a: str, b: str) -> tuple[int, str]:
 
 
 def words_commute(a: str, b: str) -> bool:
-    """True when the Pauli words commute (an even number of anticommuting sites)."""
+    """True when the Pauli words commute (an even number of anticommuting sites).
+
+    >>> words_commute("XX", "ZZ"), words_commute("XI", "ZZ")
+    (True, False)
+    """
     clashes = sum(1 for x, y in zip(a, b, strict=True) if x != "I" and y != "I" and x != y)
     return clashes % 2 == 0

@@ -81,7 +81,24 @@ def _constraint_rows(unitaries, hamiltonians, d: int, domain) -> dict[int, dict[
 
 
 def orthogonal_hermitian_basis(unitaries, hamiltonians, d: int) -> list[tuple[sp.ImmutableMatrix, sp.Expr]]:
-    """Hermitian, HS-orthogonal basis ``[(B_i, ‖B_i‖²)]`` of the commutant, exact."""
+    """Hermitian, HS-orthogonal basis ``[(B_i, ‖B_i‖²)]`` of the commutant ``G'`` of Eq. 5, exact.
+
+    Parameters
+    ----------
+    unitaries, hamiltonians
+        The constraints ``D X D† = X`` and ``[H, X] = 0``, as exact ``d × d`` matrices.
+    d
+        The dimension of ``X``.
+
+    Returns
+    -------
+    list of (ImmutableMatrix, Expr)
+        Unnormalised basis matrices with their squared HS norms (rational for Gaussian-rational input).
+
+    >>> from sggd_sym import ops
+    >>> [(b == ops.X, b == ops.I2, n2) for b, n2 in orthogonal_hermitian_basis([ops.X], [], 2)]
+    [(True, False, 2), (False, True, 2)]
+    """
     domain = _domain(list(unitaries) + list(hamiltonians))
     if domain != QQ_I:
         return _sympy_basis(unitaries, hamiltonians, d, domain)
@@ -144,6 +161,10 @@ def pauli_traces(matrix: sp.MatrixBase, n: int) -> dict[str, sp.Expr]:
 
     A Pauli word has one nonzero per row, ``P[r, r⊕x]``, so ``Tr(P M) = Σ_r P[r, r⊕x] M[r⊕x, r]``: each
     nonzero ``M[c, r]`` feeds the ``2^n`` words whose flip pattern is ``c ⊕ r``.
+
+    >>> from sggd_sym import ops
+    >>> pauli_traces(ops.CNOT, 2)
+    {'II': 2, 'ZI': 2, 'IX': 2, 'ZX': -2}
     """
     out: dict[str, sp.Expr] = {}
     for (c, r), value in sp.SparseMatrix(matrix).todok().items():

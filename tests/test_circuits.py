@@ -112,3 +112,19 @@ def test_declared_parameter_order_comes_first():
     assert_close(circuit.unitary_numeric([0.3, 1.1, -0.4]), u, atol=1e-13, what="declared order")
     with pytest.raises(TypeError, match="Symbols"):
         sg.Circuit(1, parameters=("a",))
+
+
+def test_unitary_with_a_matrix_is_the_deprecated_spelling_of_append_unitary():
+    """``Circuit.unitary()`` is the exact unitary; ``unitary(matrix, qubits)`` still appends, with a warning."""
+    m = sp.Matrix([[0, 1], [1, 0]])
+    with pytest.warns(DeprecationWarning, match="append_unitary"):
+        old = sg.Circuit(2).unitary(m, [1])
+    new = sg.Circuit(2).append_unitary(m, [1])
+    assert [(g.name, g.qubits, g.matrix) for g in old.gates] == [(g.name, g.qubits, g.matrix) for g in new.gates]
+    assert new.unitary() == sp.ImmutableMatrix(sp.kronecker_product(sp.eye(2), m))
+
+
+def test_rotations_are_computed_once_per_gate():
+    gate = sg.Circuit(2).crx(sp.Symbol("t"), 0, 1).gates[0]
+    assert gate.rotations() is gate.rotations()
+    assert gate.global_phase() == 1 and gate.phase_angle() == 0

@@ -70,8 +70,8 @@ case("penalty-observable-text", "sg.penalty(sg.Circuit(1).ry(t, 0), PAY, sg.grou
 case("twirled-observable-string", f"sg.twirled_observable(sg.Circuit(1).ry(t, 0), {M}, "
      "sg.groups.finite([sg.ops.Z]))", T, "string")
 case("heisenberg-observable-string", f"sg.heisenberg_observable(sg.Circuit(1).ry(t, 0), {M})", T, "string")
-case("unitary-string-entry", f"sg.Circuit(1).unitary({M}, [0])", T, "string")
-case("unitary-numpy-object-string", f"sg.Circuit(1).unitary(np.array({M}, dtype=object), [0])", T, "string")
+case("unitary-string-entry", f"sg.Circuit(1).append_unitary({M}, [0])", T, "string")
+case("unitary-numpy-object-string", f"sg.Circuit(1).append_unitary(np.array({M}, dtype=object), [0])", T, "string")
 case("exp-coefficient-payload", "sg.Circuit(1).exp(t, {'X': PAY})", T, "coefficient of X", "string")
 case("exp-coefficient-benign-text", "sg.Circuit(1).exp(t, {'X': '1/2'})", T, "string")
 case("power-coefficients-payload", "sg.postprocess.power_coefficients([PAY, 1])", T, "coefficients[0]")
@@ -129,8 +129,8 @@ case("exp-coefficient-float", "sg.Circuit(1).exp(t, {'X': 0.5})", T, "float")
 case("exp-coefficient-complex", "sg.Circuit(1).exp(t, {'X': sp.I})", V, "real")
 case("exp-coefficient-symbol", "sg.Circuit(1).exp(t, {'X': t})", V, "depends on t")
 case("exp-coefficient-none", "sg.Circuit(1).exp(t, {'X': None})", T, "None")
-case("unitary-nan-entry", "sg.Circuit(1).unitary(sp.Matrix([[sp.nan, 0], [0, 1]]), [0])", V, "not finite")
-case("unitary-zoo-list", "sg.Circuit(1).unitary([[sp.zoo, 0], [0, 1]], [0])", V, "not finite")
+case("unitary-nan-entry", "sg.Circuit(1).append_unitary(sp.Matrix([[sp.nan, 0], [0, 1]]), [0])", V, "not finite")
+case("unitary-zoo-list", "sg.Circuit(1).append_unitary([[sp.zoo, 0], [0, 1]], [0])", V, "not finite")
 case("finite-oo-generator", "sg.groups.finite([sp.Matrix([[sp.oo, 0], [0, 1]])])", V, "not finite")
 case("observable-oo", "sg.penalty(sg.Circuit(1).ry(t, 0), sp.Matrix([[sp.oo, 0], [0, 1]]), "
      "sg.groups.finite([sg.ops.X]))", V, "not finite")
@@ -205,23 +205,23 @@ case("exp-anticommuting", "sg.Circuit(1).exp(t, {'X': 1, 'Z': 1})", V, "anticomm
 case("exp-fraction-ok", "from fractions import Fraction\n"
      "c = sg.Circuit(1).exp(t, {'X': Fraction(1, 2)})\nassert c.gates[0].generator == (('X', sp.Rational(1, 2)),)",
      "ok")
-case("unitary-ragged", "sg.Circuit(1).unitary([[1, 0], [0]], [0])", V, "rows must have equal length")
-case("unitary-empty", "sg.Circuit(1).unitary([], [0])", V, "rows")
-case("unitary-dup-qubits", "sg.Circuit(2).unitary(sp.eye(4), [0, 0])", V, "distinct")
-case("unitary-not-unitary", "sg.Circuit(1).unitary([[2, 0], [0, 1]], [0])", V, "not unitary")
-case("unitary-floats", "sg.Circuit(1).unitary([[1.0, 0], [0, 1]], [0])", T, "float")
-case("unitary-float-array", "sg.Circuit(1).unitary(np.eye(2), [0])", T, "dtype float64")
-case("unitary-int-array-ok", "c = sg.Circuit(1).unitary(np.array([[0, 1], [1, 0]]), [0])\n"
+case("unitary-ragged", "sg.Circuit(1).append_unitary([[1, 0], [0]], [0])", V, "rows must have equal length")
+case("unitary-empty", "sg.Circuit(1).append_unitary([], [0])", V, "rows")
+case("unitary-dup-qubits", "sg.Circuit(2).append_unitary(sp.eye(4), [0, 0])", V, "distinct")
+case("unitary-not-unitary", "sg.Circuit(1).append_unitary([[2, 0], [0, 1]], [0])", V, "not unitary")
+case("unitary-floats", "sg.Circuit(1).append_unitary([[1.0, 0], [0, 1]], [0])", T, "float")
+case("unitary-float-array", "sg.Circuit(1).append_unitary(np.eye(2), [0])", T, "dtype float64")
+case("unitary-int-array-ok", "c = sg.Circuit(1).append_unitary(np.array([[0, 1], [1, 0]]), [0])\n"
      "assert c.gates[0].matrix == sg.ops.X", "ok")
-case("unitary-qubits-int", "sg.Circuit(1).unitary([[0, 1], [1, 0]], 0)", T, "qubits expected a list")
-case("unitary-bare-string", "sg.Circuit(1).unitary('X', [0])", T, "expected a square sympy Matrix")
-case("unitary-3-deep", "sg.Circuit(1).unitary([[[1], [0]], [[0], [1]]], [0])", T, "expected a number")
-case("unitary-wrong-dim", "sg.Circuit(1).unitary(sp.eye(4), [0])", V, "dimension 4, expected 2")
-case("unitary-symbolic", "sg.Circuit(1).unitary([[sp.Symbol('a'), 0], [0, 1]], [0])", V, "depends on a")
-case("unitary-huge-list", "row = [0] * 100000\nsg.Circuit(1).unitary([row] * 100000, [0])", V, "rows, expected 2",
+case("unitary-qubits-int", "sg.Circuit(1).append_unitary([[0, 1], [1, 0]], 0)", T, "qubits expected a list")
+case("unitary-bare-string", "sg.Circuit(1).append_unitary('X', [0])", T, "expected a square sympy Matrix")
+case("unitary-3-deep", "sg.Circuit(1).append_unitary([[[1], [0]], [[0], [1]]], [0])", T, "expected a number")
+case("unitary-wrong-dim", "sg.Circuit(1).append_unitary(sp.eye(4), [0])", V, "dimension 4, expected 2")
+case("unitary-symbolic", "sg.Circuit(1).append_unitary([[sp.Symbol('a'), 0], [0, 1]], [0])", V, "depends on a")
+case("unitary-huge-list", "row = [0] * 100000\nsg.Circuit(1).append_unitary([row] * 100000, [0])", V, "rows, expected 2",
      limit=5)
-case("unitary-self-containing", "l = []\nl.append(l)\nsg.Circuit(1).unitary([l, l], [0])", V, "square")
-case("unitary-self-containing-square", "l = [0, 0]\nl[1] = l\nsg.Circuit(1).unitary([l, l], [0])", T,
+case("unitary-self-containing", "l = []\nl.append(l)\nsg.Circuit(1).append_unitary([l, l], [0])", V, "square")
+case("unitary-self-containing-square", "l = [0, 0]\nl[1] = l\nsg.Circuit(1).append_unitary([l, l], [0])", T,
      "expected a number")
 case("extend-wrong-size", "sg.Circuit(1).extend(sg.Circuit(2))", V, "same number of qubits")
 case("parameters-int", "sg.Circuit(1, parameters=5)", T, "parameters")

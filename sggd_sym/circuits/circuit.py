@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
 from math import gcd
@@ -33,7 +34,7 @@ import sympy as sp
 from sggd_sym import _checks
 from sggd_sym.algebra import ops
 from sggd_sym.exceptions import InputTypeError, InputValueError
-from sggd_sym.numeric.bridge import lambdify_checked
+from sggd_sym.numeric.bridge import apply_to_qubits, lambdify_checked
 from sggd_sym.algebra.paulis import words_commute
 from sggd_sym.circuits.unitaries import exact_unitary
 
@@ -81,19 +82,28 @@ class Gate:
     generator: tuple[tuple[str, sp.Expr], ...] | None = None
     matrix: sp.ImmutableMatrix | None = field(default=None, compare=False)
 
-    def rotations(self) -> list[tuple[str, sp.Expr]] | None:
-        """Commuting Pauli rotations ``[(word on self.qubits, φ)]`` with product ``= gate`` up to phase.
+    def rotations(self) -> tuple[tuple[str, sp.Expr], ...] | None:
+        """Commuting Pauli rotations ``((word on self.qubits, φ), …)`` whose product is the gate up to
+        :meth:`global_phase`; ``None`` for fixed gates (those go through their exact matrix).
 
-        ``None`` for fixed gates (those go through their exact matrix).
+        Computed once per gate (the Heisenberg picture, the exact unitary and the packed propagation all
+        ask for it).
+
+        >>> Gate("crz", (0, 1), sp.Symbol("t")).rotations()
+        (('IZ', t/2), ('ZZ', -t/2))
         """
+        return self._rotations
+
+    @cached_property
+    def _rotations(self) -> tuple[tuple[str, sp.Expr], ...] | None:
         if self.name in _ROTATION_AXIS:
-            return [(_ROTATION_AXIS[self.name], self.angle)]
+            return ((_ROTATION_AXIS[self.name], self.angle),)
         if self.name in _CONTROLLED_AXIS:
             # |0⟩⟨0|⊗I + |1⟩⟨1|⊗R(t) = exp(−i (t/2) I⊗P / 2) · exp(+i (t/2) Z⊗P / 2)
             axis = _CONTROLLED_AXIS[self.name]
-            return [("I" + axis, self.angle / 2), ("Z" + axis, -self.angle / 2)]
+            return (("I" + axis, self.angle / 2), ("Z" + axis, -self.angle / 2))
         if self.generator is not None:
-            return [(word, coeff * self.angle) for word, coeff in self.generator if set(word) != {"I"}]
+            return tuple((word, coeff * self.angle) for word, coeff in self.generator if set(word) != {"I"})
         return None
 
     def exact_matrix(self) -> sp.ImmutableMatrix:
@@ -107,12 +117,22 @@ class Gate:
         phase = self.global_phase()
         return sp.ImmutableMatrix(total * phase if phase != 1 else total)
 
+    def phase_angle(self) -> sp.Expr:
+        """``α`` with :meth:`global_phase` ``= e^{iα}``: ``α = −a·angle/2`` for an identity term ``a·I`` of an
+        ``exp`` generator, else 0.
+
+        >>> Gate("exp", (0,), sp.Symbol("t"), generator=(("I", 2), ("Z", 1))).phase_angle()
+        -t
+        """
+        if self.generator is None:
+            return sp.Integer(0)
+        a = sum((coeff for word, coeff in self.generator if set(word) == {"I"}), sp.Integer(0))
+        return -a * self.angle / 2
+
     def global_phase(self) -> sp.Expr:
         """``exp(−i a·angle/2)`` for an identity term ``a·I`` of an ``exp`` generator, else 1."""
-        if self.generator is None:
-            return sp.Integer(1)
-        a = sum((coeff for word, coeff in self.generator if set(word) == {"I"}), sp.Integer(0))
-        return sp.exp(-sp.I * a * self.angle / 2) if a != 0 else sp.Integer(1)
+        alpha = self.phase_angle()
+        return sp.exp(sp.I * alpha) if alpha != 0 else sp.Integer(1)
 
     @cached_property
     def _numeric(self):
@@ -307,13 +327,33 @@ class Circuit:
                                           "commuting Pauli words are supported (split the gate into several)")
         return self._add(Gate(_name, qs, self._angle(where, angle), generator=tuple(terms)))
 
-    def unitary(self, matrix=None, qubits=None) -> "Circuit | sp.ImmutableMatrix":
-        """With arguments: append a fixed exact unitary on ``qubits``.  Without: the exact circuit unitary."""
+    def unitary(self, matrix=None, qubits=None) -> sp.ImmutableMatrix:
+        """The exact circuit unitary ``U(θ)`` (SPEC §4), entries in the circuit's parameters.
+
+        >>> Circuit(1).rx(sp.Symbol("t"), 0).unitary()
+        Matrix([
+        [   cos(t/2), -I*sin(t/2)],
+        [-I*sin(t/2),    cos(t/2)]])
+
+        Called with a ``matrix`` (the Qiskit spelling ``qc.unitary(matrix, qubits)``) it appends that gate
+        instead, with a :class:`DeprecationWarning`: use :meth:`append_unitary`.
+        """
         if matrix is None and qubits is None:
-            return self._exact_unitary()
+            return exact_unitary(self)
+        warnings.warn("Circuit.unitary(matrix, qubits) appends a gate; this spelling is deprecated, use "
+                      "Circuit.append_unitary(matrix, qubits) (Circuit.unitary() is the circuit's exact unitary)",
+                      DeprecationWarning, stacklevel=2)
+        return self.append_unitary(matrix, qubits)
+
+    def append_unitary(self, matrix, qubits=None) -> "Circuit":
+        """Append a fixed exact unitary ``matrix`` on ``qubits`` (default: all qubits, in order).
+
+        >>> Circuit(2).append_unitary(sp.Matrix([[0, 1], [1, 0]]), [1]).gates[0].name
+        'unitary'
+        """
         qubits = tuple(range(self.n_qubits)) if qubits is None else qubits
         qs = self._qubits("unitary", qubits, None)
-        m = _checks.unitary("Circuit.unitary", "matrix", matrix, dim=2 ** len(qs))
+        m = _checks.unitary("Circuit.append_unitary", "matrix", matrix, dim=2 ** len(qs))
         return self._add(Gate("unitary", qs, None, matrix=m))
 
     def _fixed(self, name: str, qubits) -> "Circuit":
@@ -362,10 +402,6 @@ class Circuit:
         return self
 
     # -- matrices ---------------------------------------------------------------------------------
-    def _exact_unitary(self) -> sp.ImmutableMatrix:
-        """Exact ``U(θ)`` from the sparse trig-polynomial representation (:mod:`sggd_sym.circuits.unitaries`)."""
-        return exact_unitary(self)
-
     def unitary_numeric(self, values) -> np.ndarray:
         """``U(θ)`` as a complex numpy array for parameter ``values`` (in :attr:`parameters` order)."""
         theta = self._values("unitary_numeric", values)
@@ -375,7 +411,7 @@ class Circuit:
         for gate in self.gates:
             symbols, fn = gate._numeric
             matrix = np.asarray(fn(*[subs[s] for s in symbols]), dtype=complex)
-            state = _apply(state, matrix, gate.qubits, self.n_qubits)
+            state = apply_to_qubits(state, matrix, gate.qubits)
         return state.reshape(d, d)
 
     def _values(self, where: str, values) -> np.ndarray:
@@ -418,14 +454,6 @@ class Circuit:
 
 def _lcm(a: int, b: int) -> int:
     return a * b // gcd(a, b)
-
-
-def _apply(state: np.ndarray, matrix: np.ndarray, qubits: tuple[int, ...], n: int) -> np.ndarray:
-    """Apply a ``k``-qubit matrix to axes ``qubits`` of a ``(2,)*n + rest`` tensor."""
-    k = len(qubits)
-    tensor = matrix.reshape((2,) * (2 * k))
-    moved = np.tensordot(tensor, state, axes=(list(range(k, 2 * k)), list(qubits)))
-    return np.moveaxis(moved, list(range(k)), list(qubits))
 
 
 def werner_ansatz(theta: sp.Symbol | None = None) -> Circuit:

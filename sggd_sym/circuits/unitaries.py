@@ -35,8 +35,8 @@ def exact_unitary(circuit: "Circuit", *, budget: int | None = DEFAULT_BUDGET) ->
             constants.extend(gate.matrix)
             continue
         angles = [phi / 2 for _, phi in gate.rotations()]
-        if gate.global_phase() != 1:
-            angles.append(_phase_angle(gate))
+        if gate.phase_angle() != 0:
+            angles.append(gate.phase_angle())
         for angle in angles:
             slopes, const = linear_angle("unitary", angle, params)
             slope_lists.append(slopes)
@@ -53,12 +53,6 @@ def exact_unitary(circuit: "Circuit", *, budget: int | None = DEFAULT_BUDGET) ->
     return sp.ImmutableMatrix([[trig.to_expr(q) for q in row] for row in rows])
 
 
-def _phase_angle(gate: "Gate") -> sp.Expr:
-    """``α`` with ``global_phase = e^{iα}``: ``α = −a·angle/2`` for the identity term ``a·I``."""
-    a = sum((c for w, c in gate.generator if set(w) == {"I"}), sp.Integer(0))
-    return -a * gate.angle / 2
-
-
 def _gate_in_ring(gate: "Gate", trig: TrigRing, i_unit) -> list[list[PolyElement]]:
     k = len(gate.qubits)
     size = 2**k
@@ -71,8 +65,8 @@ def _gate_in_ring(gate: "Gate", trig: TrigRing, i_unit) -> list[list[PolyElement
         factor = [[cos * (1 if r == c else 0) - sin * trig.constant(pauli[r, c]) * i_unit
                    for c in range(size)] for r in range(size)]
         matrix = _matmul(factor, matrix, trig)
-    if gate.global_phase() != 1:
-        cos, sin = trig.cos_sin(*linear_angle("unitary", _phase_angle(gate), trig.parameters))
+    if gate.phase_angle() != 0:
+        cos, sin = trig.cos_sin(*linear_angle("unitary", gate.phase_angle(), trig.parameters))
         phase = cos + sin * i_unit
         matrix = [[trig.reduce(phase * q) for q in row] for row in matrix]
     return matrix

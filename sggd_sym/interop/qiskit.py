@@ -143,11 +143,11 @@ def _append(circuit: Circuit, name: str, q: list[int], angles: list[sp.Expr], wh
         theta, phi, lam = ([sp.pi / 2] + angles) if name == "u2" else angles
         circuit.exp(lam, _PHASE_GENERATOR, q).ry(theta, q[0]).exp(phi, _PHASE_GENERATOR, q)
     elif name == "tdg":
-        circuit.unitary(_T_DAGGER, q)
+        circuit.append_unitary(_T_DAGGER, q)
     elif name == "sx":
-        circuit.unitary(_SX, q)
+        circuit.append_unitary(_SX, q)
     elif name == "sxdg":
-        circuit.unitary(_SX.H, q)
+        circuit.append_unitary(_SX.H, q)
     else:
         raise InputValueError(f"{where}: gate {name!r} is not supported; supported Qiskit gates: "
                               f"{', '.join(SUPPORTED_GATES)} (decompose it first, e.g. "

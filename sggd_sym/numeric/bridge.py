@@ -22,7 +22,7 @@ import sympy as sp
 from sggd_sym import _checks
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
-__all__ = ["DEFAULT_ATOL", "to_numpy", "to_float", "lambdify_checked", "DerivedFunction"]
+__all__ = ["DEFAULT_ATOL", "to_numpy", "to_float", "lambdify_checked", "apply_to_qubits", "DerivedFunction"]
 
 #: Default absolute tolerance of numeric comparisons (data validity, invariance checks, rational recognition).
 #: Where a comparison is scale-aware it is ``atol · max(1, |reference|)``, and the docstring says so.
@@ -85,6 +85,22 @@ def lambdify_checked(arguments: Sequence[sp.Symbol], expr, *, where: str = "lamb
                               f"arguments {arguments}; substitute them or add them to the arguments")
     return sp.lambdify(arguments, expr, modules=_MODULES.get(modules, modules) if isinstance(modules, str)
                        else modules, cse=True)
+
+
+def apply_to_qubits(tensor: np.ndarray, matrix: np.ndarray, qubits) -> np.ndarray:
+    """Apply a ``k``-qubit ``matrix`` to the axes ``qubits`` of a ``(2,)*n + rest`` tensor (qubit 0 first).
+
+    The package's numeric gate application (e.g. :meth:`sggd_sym.Circuit.unitary_numeric`); the witness
+    :mod:`sggd_sym.sim` keeps its own on purpose, so that the two can be compared.
+
+    >>> state = np.array([1, 0, 0, 0], dtype=complex).reshape(2, 2)        # |00⟩
+    >>> apply_to_qubits(state, np.array([[0, 1], [1, 0]]), (1,)).reshape(4)  # X on qubit 1: |01⟩
+    array([0.+0.j, 1.+0.j, 0.+0.j, 0.+0.j])
+    """
+    qubits = list(qubits)
+    k = len(qubits)
+    moved = np.tensordot(np.asarray(matrix).reshape((2,) * (2 * k)), tensor, axes=(list(range(k, 2 * k)), qubits))
+    return np.moveaxis(moved, list(range(k)), qubits)
 
 
 class DerivedFunction:

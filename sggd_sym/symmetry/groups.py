@@ -80,7 +80,12 @@ class SymmetryGroup:
 
     Subclasses provide :meth:`_constraints` (unitaries ``D`` with ``D X D† = X`` and Hermitian ``H``
     with ``[H, X] = 0``, as matrices, for the dense path) and, where they can,
-    :attr:`pauli_structure` (the Pauli-native path).
+    :attr:`pauli_structure` (the Pauli-native path).  Build groups with :func:`finite`, :func:`lie` or
+    the presets below.
+
+    >>> G = finite([ops.SWAP])
+    >>> G, G.dim, G.n_qubits
+    (<FiniteGroup finite group with 1 generator(s) on 2 qubit(s)>, 4, 2)
     """
 
     name: str = "group"
@@ -98,7 +103,11 @@ class SymmetryGroup:
 
     @property
     def pauli_structure(self) -> PauliStructure | None:
-        """The group's action on Pauli words, when it is Pauli-native (else ``None``)."""
+        """The group's action on Pauli words, when it is Pauli-native (else ``None``).
+
+        >>> finite([ops.SWAP]).pauli_structure is None, lie([ops.pauli("XX") + ops.pauli("ZI")]).pauli_structure
+        (False, None)
+        """
         return None
 
     # -- commutant ------------------------------------------------------------------------------
@@ -119,11 +128,20 @@ class SymmetryGroup:
         return tuple(orthogonal_hermitian_basis(unitaries, hamiltonians, self.dim))
 
     def commutant_basis(self) -> list[sp.ImmutableMatrix]:
-        """HS-orthonormal Hermitian basis ``B_i`` of the commutant ``G'`` (exact; may contain radicals)."""
+        """HS-orthonormal Hermitian basis ``B_i`` of the commutant ``G'`` of Eq. 5 (exact; may contain radicals).
+
+        >>> I4, B = collective_unitary(2).commutant_basis()     # span{I, SWAP}
+        >>> I4 == ops.identity(2) / 2, B[1, 2]
+        (True, sqrt(3)/3)
+        """
         return [_canonical(b / sp.sqrt(norm2)) for b, norm2 in self._orthogonal_basis]
 
     def commutant_dimension(self) -> int:
-        """``dim G'``."""
+        """``dim G'``, the number of commutant basis elements.
+
+        >>> collective_unitary(3).commutant_dimension(), local_unitary(2).commutant_dimension()
+        (5, 1)
+        """
         return len(self.pauli_coordinates)
 
     @cached_property
@@ -141,7 +159,11 @@ class SymmetryGroup:
 
     def commutant_coordinates(self, words) -> list[tuple[dict[str, sp.Expr], sp.Expr]]:
         """The basis elements ``({P: Tr(B_i P)}, ‖B_i‖²)`` that meet the Pauli ``words`` — all a twirl of an
-        operator with those words needs (Pauli-native: only their classes are visited)."""
+        operator with those words needs (Pauli-native: only their classes are visited).
+
+        >>> finite([ops.SWAP]).commutant_coordinates(["ZI"])     # B = ZI + IZ
+        [({'IZ': 4, 'ZI': 4}, 8)]
+        """
         words = set(words)
         if self.pauli_structure is not None:
             return self.pauli_structure.coordinates(words)
@@ -152,6 +174,12 @@ class SymmetryGroup:
         """Eq. 5: ``T_G[X] = Σ_i ⟨B_i, X⟩ B_i / ‖B_i‖²`` (orthogonal projection onto ``G'``), exact.
 
         A :class:`~sggd_sym.algebra.pauli_sum.PauliSum` gives a PauliSum (no matrix formed); a matrix gives a matrix.
+
+        >>> G = finite([ops.SWAP])
+        >>> G.twirl(PauliSum.from_text("Z0", 2))
+        PauliSum('1/2 Z0 + 1/2 Z1', n_qubits=2)
+        >>> G.twirl(ops.pauli("ZI")) == (ops.pauli("ZI") + ops.pauli("IZ")) / 2
+        True
         """
         if isinstance(operator, PauliSum):
             self._check_register("twirl", operator.n_qubits)
@@ -175,7 +203,12 @@ class SymmetryGroup:
         return PauliSum(out, self.n_qubits)
 
     def is_invariant(self, operator) -> bool:
-        """Whether ``V X V† = X`` for every group element (exact)."""
+        """Whether ``V X V† = X`` for every group element (exact), i.e. ``X ∈ G'`` (Eq. 5).
+
+        >>> G = finite([ops.SWAP])
+        >>> G.is_invariant(ops.pauli("ZZ")), G.is_invariant(ops.pauli("ZI"))
+        (True, False)
+        """
         if isinstance(operator, PauliSum) or self.pauli_structure is not None:
             x = operator if isinstance(operator, PauliSum) else as_pauli_sum(
                 "is_invariant", "operator", self._operand("is_invariant", operator))
@@ -203,7 +236,12 @@ class SymmetryGroup:
 
     # -- copies (Eq. 13) --------------------------------------------------------------------------
     def tensor_power(self, copies: int) -> "SymmetryGroup":
-        """The diagonal action ``G^{(k)} = {V^{⊗k}}`` on ``k`` copies (paper Eq. 13)."""
+        """The diagonal action ``G^{(k)} = {V^{⊗k}}`` on ``k`` copies (paper Eq. 13).
+
+        >>> G2 = pauli_symmetry("X").tensor_power(2)       # {I, X⊗X}
+        >>> G2.n_qubits, G2.order
+        (2, 2)
+        """
         raise NotImplementedError
 
 
@@ -214,6 +252,14 @@ class FiniteGroup(SymmetryGroup):
     Built from exact matrices (:func:`finite`) or from maps that act on Pauli words
     (:meth:`from_maps`; the presets).  Matrix generators that are Clifford (signed permutations of Pauli
     words) are recognised, and such groups twirl in the Pauli basis.
+
+    Raises
+    ------
+    InputValueError
+        For no generators, or a generator that is not unitary or not of the first one's size.
+
+    >>> finite([ops.H]).order, finite([ops.S]).order      # S² = Z, S⁴ = I
+    (2, 4)
     """
 
     def __init__(self, generators, *, max_order: int = DEFAULT_MAX_ORDER, name: str | None = None):
@@ -230,7 +276,11 @@ class FiniteGroup(SymmetryGroup):
 
     @classmethod
     def from_maps(cls, maps, *, name: str, max_order: int = DEFAULT_MAX_ORDER) -> "FiniteGroup":
-        """The group generated by :class:`~sggd_sym.algebra.pauli_maps.SignedPauliMap` s (no matrix formed)."""
+        """The group generated by :class:`~sggd_sym.algebra.pauli_maps.SignedPauliMap` s (no matrix formed).
+
+        >>> FiniteGroup.from_maps([QubitPermutation((1, 2, 0))], name="shift").order
+        3
+        """
         maps = tuple(maps)
         if not maps or not all(isinstance(m, SignedPauliMap) for m in maps):
             raise InputTypeError("FiniteGroup.from_maps: maps expected one or more SignedPauliMap")
@@ -316,7 +366,14 @@ class FiniteGroup(SymmetryGroup):
         return tuple(order)
 
     def average(self, operator) -> sp.ImmutableMatrix:
-        """The explicit group average ``(1/|G|) Σ_g V_g X V_g†`` (Eq. 5 for a finite group)."""
+        """The explicit group average ``(1/|G|) Σ_g V_g X V_g†`` (Eq. 5 for a finite group).
+
+        Independent of the commutant basis that :meth:`twirl` uses.
+
+        >>> G = finite([ops.SWAP])
+        >>> G.average(ops.pauli("XZ")) == G.twirl(ops.pauli("XZ"))
+        True
+        """
         x = self._operand("average", operator)
         total = sp.zeros(self.dim, self.dim)
         for v in self.elements:
@@ -399,6 +456,14 @@ class LieGroup(SymmetryGroup):
     Built from exact matrices (:func:`lie`) or from one-body generators and Pauli maps
     (:meth:`from_structure`; the presets).  One-body matrix generators (every Pauli word of weight ≤ 1)
     with Clifford discrete elements are recognised and twirl in the Pauli basis.
+
+    Raises
+    ------
+    InputValueError
+        For no generator at all, or a generator that is not Hermitian (unitary for ``discrete``).
+
+    >>> lie([ops.Z]).commutant_dimension()      # span{I, Z}
+    2
     """
 
     def __init__(self, hamiltonians, discrete=(), *, name: str | None = None):
@@ -419,7 +484,12 @@ class LieGroup(SymmetryGroup):
 
     @classmethod
     def from_structure(cls, n: int, one_body, maps=(), *, name: str) -> "LieGroup":
-        """The group generated by one-body Lie generators and discrete Pauli maps (no matrix formed)."""
+        """The group generated by one-body Lie generators and discrete Pauli maps (no matrix formed).
+
+        >>> G = LieGroup.from_structure(2, [OneBodyGenerator.uniform("Z", [0, 1])], name="U(1)")
+        >>> G.twirl(PauliSum.from_text("X0 X1 + Z0", 2))
+        PauliSum('Z0 + 1/2 X0 X1 + 1/2 Y0 Y1', n_qubits=2)
+        """
         self = cls.__new__(cls)
         SymmetryGroup.__init__(self, 2**n, name)
         self._hamiltonians = None
@@ -514,12 +584,24 @@ def _one_body_matrix(g: OneBodyGenerator, n: int) -> sp.ImmutableMatrix:
 
 # -- constructors of SPEC §4 -----------------------------------------------------------------------
 def finite(generators, *, max_order: int = DEFAULT_MAX_ORDER) -> FiniteGroup:
-    """The finite group generated by exact unitary ``generators`` (closure built lazily, up to ``max_order``)."""
+    """The finite group generated by exact unitary ``generators`` (closure built lazily, up to ``max_order``).
+
+    Its twirl is the average of Eq. 5 over the elements; see :class:`FiniteGroup`.
+
+    >>> finite([ops.pauli("XX"), ops.pauli("ZZ")]).order
+    4
+    """
     return FiniteGroup(generators, max_order=max_order)
 
 
 def lie(hamiltonians, discrete=()) -> LieGroup:
-    """The compact group generated by ``exp(−itH)`` for Hermitian ``hamiltonians`` and unitaries ``discrete``."""
+    """The compact group generated by ``exp(−itH)`` for Hermitian ``hamiltonians`` and unitaries ``discrete``.
+
+    Its commutant (Eq. 5) is ``{X : [H_a, X] = 0, D_b X D_b† = X}``; see :class:`LieGroup`.
+
+    >>> lie([ops.pauli("ZZ")], discrete=[ops.pauli("XX")]).is_invariant(ops.pauli("YY"))
+    True
+    """
     return LieGroup(hamiltonians, discrete)
 
 
@@ -531,27 +613,46 @@ def _register(where: str, n) -> int:
 
 
 def collective_unitary(n: int) -> LieGroup:
-    """``{V^{⊗n} : V ∈ U(2)}``: generated by ``Σ_i X_i, Σ_i Y_i, Σ_i Z_i``; commutant = qubit permutations."""
+    """``{V^{⊗n} : V ∈ U(2)}``: generated by ``Σ_i X_i, Σ_i Y_i, Σ_i Z_i``; commutant = qubit permutations.
+
+    The symmetry of the Werner example (Eq. 8); on two qubits ``T[X] = a I + b F`` (Eq. 10).
+
+    >>> collective_unitary(2).twirl(PauliSum.from_text("Z0 Z1 + X0", 2))
+    PauliSum('1/3 X0 X1 + 1/3 Y0 Y1 + 1/3 Z0 Z1', n_qubits=2)
+    """
     n = _register("collective_unitary", n)
     return LieGroup.from_structure(n, [OneBodyGenerator.uniform(a, range(n)) for a in "XYZ"],
                                    name=f"collective U(2)^(x{n})")
 
 
 def local_unitary(n: int) -> LieGroup:
-    """``{V_1⊗…⊗V_n}``: generated by every single-qubit Pauli; its twirl is ``Tr(X) I/d``."""
+    """``{V_1⊗…⊗V_n}``: generated by every single-qubit Pauli; its twirl is ``Tr(X) I/d``.
+
+    >>> local_unitary(2).twirl(PauliSum.from_text("3 + Z0 X1", 2))
+    PauliSum('3', n_qubits=2)
+    """
     n = _register("local_unitary", n)
     return LieGroup.from_structure(n, [OneBodyGenerator.uniform(a, [i]) for i in range(n) for a in "XYZ"],
                                    name=f"local U(2)^{n}")
 
 
 def u1_charge(n: int) -> LieGroup:
-    """``U(1)`` generated by ``Σ_i Z_i``: conserves the Hamming weight; ``T[X] = Σ_w Π_w X Π_w``."""
+    """``U(1)`` generated by ``Σ_i Z_i``: conserves the Hamming weight; ``T[X] = Σ_w Π_w X Π_w``.
+
+    >>> X = ops.pauli("XX")
+    >>> u1_charge(2).twirl(X) == sum((P * X * P for P in hamming_projectors(2)), sp.zeros(4, 4))
+    True
+    """
     n = _register("u1_charge", n)
     return LieGroup.from_structure(n, [OneBodyGenerator.uniform("Z", range(n))], name=f"U(1) charge on {n} qubits")
 
 
 def permutations(n: int) -> FiniteGroup:
-    """The qubit permutations ``S_n`` (generated by adjacent SWAPs; ``n!`` elements)."""
+    """The qubit permutations ``S_n`` (generated by adjacent SWAPs; ``n!`` elements).
+
+    >>> permutations(3).order, permutations(3).twirl(PauliSum.from_text("Z0", 3))
+    (6, PauliSum('1/3 Z0 + 1/3 Z1 + 1/3 Z2', n_qubits=3))
+    """
     n = _register("permutations", n)
     if n == 1:
         return FiniteGroup.from_maps([QubitPermutation((0,))], name="S_1")
@@ -564,19 +665,31 @@ def permutations(n: int) -> FiniteGroup:
 
 
 def cyclic_shift(n: int) -> FiniteGroup:
-    """Translations of a ring of ``n`` qubits: generated by ``i ↦ i+1 mod n`` (order ``n``)."""
+    """Translations of a ring of ``n`` qubits: generated by ``i ↦ i+1 mod n`` (order ``n``).
+
+    >>> cyclic_shift(3).twirl(PauliSum.from_text("Z0 Z1", 3))
+    PauliSum('1/3 Z0 Z1 + 1/3 Z0 Z2 + 1/3 Z1 Z2', n_qubits=3)
+    """
     n = _register("cyclic_shift", n)
     return FiniteGroup.from_maps([QubitPermutation(tuple((i + 1) % n for i in range(n)))], name=f"C_{n} shifts")
 
 
 def reflection(n: int) -> FiniteGroup:
-    """The mirror ``i ↦ n−1−i`` of a chain of ``n`` qubits (order 2, or 1 for ``n = 1``)."""
+    """The mirror ``i ↦ n−1−i`` of a chain of ``n`` qubits (order 2, or 1 for ``n = 1``).
+
+    >>> reflection(3).twirl(PauliSum.from_text("Z0 + Z1", 3))
+    PauliSum('1/2 Z0 + Z1 + 1/2 Z2', n_qubits=3)
+    """
     n = _register("reflection", n)
     return FiniteGroup.from_maps([QubitPermutation(tuple(n - 1 - i for i in range(n)))], name=f"reflection of {n}")
 
 
 def dihedral(n: int) -> FiniteGroup:
-    """Symmetries of a ring of ``n`` qubits: shifts and the mirror (order ``2n`` for ``n ≥ 3``)."""
+    """Symmetries of a ring of ``n`` qubits: shifts and the mirror (order ``2n`` for ``n ≥ 3``).
+
+    >>> dihedral(5).order, dihedral(2).order
+    (10, 2)
+    """
     n = _register("dihedral", n)
     shift = QubitPermutation(tuple((i + 1) % n for i in range(n)))
     mirror = QubitPermutation(tuple((n - i) % n for i in range(n)))
@@ -741,7 +854,11 @@ NAMED = {
 
 
 def hamming_projectors(n: int) -> list[sp.ImmutableMatrix]:
-    """Projectors ``Π_w`` onto the Hamming-weight-``w`` subspaces, ``w = 0..n``."""
+    """Projectors ``Π_w`` onto the Hamming-weight-``w`` subspaces, ``w = 0..n`` (the blocks of :func:`u1_charge`).
+
+    >>> [P.trace() for P in hamming_projectors(3)]
+    [1, 3, 3, 1]
+    """
     n = _checks.integer("hamming_projectors", "n", n, minimum=1)
     out = []
     for w in range(n + 1):

@@ -146,6 +146,21 @@ def qubits_count(where: str, name: str, value, *, minimum: int = 1, maximum: int
     return integer(where, name, value, minimum=minimum, maximum=maximum)
 
 
+def rng(where: str, value, *, name: str = "rng") -> np.random.Generator:
+    """The package's one random-generator argument: a ``numpy.random.Generator`` (used as is) or an int
+    seed (``np.random.default_rng(seed)``), so that every result can be reproduced from a seed.
+
+    >>> bool(rng("demo", 7).integers(100) == np.random.default_rng(7).integers(100))
+    True
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return np.random.default_rng(int(value))
+    if not isinstance(value, np.random.Generator):
+        raise InputTypeError(f"{where}: {name} expected a numpy.random.Generator (np.random.default_rng(seed)) or "
+                             f"an int seed, got {type(value).__name__}")
+    return value
+
+
 def real_array(where: str, name: str, values, *, max_ndim: int = 2) -> np.ndarray:
     """Finite real floats as a numpy array (numeric evaluation only): no text, ``None``, complex or objects."""
     if isinstance(values, (str, bytes, bytearray)):

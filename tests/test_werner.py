@@ -49,7 +49,10 @@ def test_split_and_biased_dataset():
     with pytest.raises(InputValueError, match="beta"):
         W.biased_dataset(20, -0.1, rng)
     with pytest.raises(InputTypeError, match="rng"):
-        W.biased_dataset(20, 0.5, 3)
+        W.biased_dataset(20, 0.5, "3")
+    # one RNG contract in the package (issue 16): an int is a seed
+    np.testing.assert_array_equal(W.biased_dataset(20, 0.5, 3)[0],
+                                  W.biased_dataset(20, 0.5, np.random.default_rng(3))[0])
     with pytest.raises(InputValueError):
         W.werner_state(sp.Rational(3, 2))
     with pytest.raises(InputValueError):

@@ -34,18 +34,10 @@ CIRCLE_RADIUS = float(np.sqrt(2 / np.pi))
 C4_GENERATOR = sp.ImmutableMatrix(ops.kron(ops.Z, ops.I2) * ops.SWAP)
 
 
-def _rng(where: str, rng) -> np.random.Generator:
-    if isinstance(rng, (int, np.integer)):
-        return np.random.default_rng(int(rng))
-    if not isinstance(rng, np.random.Generator):
-        _checks.fail(where, f"rng expected a numpy Generator or an int seed, got {type(rng).__name__}")
-    return rng
-
-
 def uniform_square(n: int, rng) -> np.ndarray:
     """``n`` points uniform in ``[−1, 1]²``, shape ``(n, 2)``."""
     n = _checks.integer("uniform_square", "n", n, minimum=1)
-    return _rng("uniform_square", rng).uniform(-1.0, 1.0, size=(n, 2))
+    return _checks.rng("uniform_square", rng).uniform(-1.0, 1.0, size=(n, 2))
 
 
 def right_half(n: int, rng) -> np.ndarray:

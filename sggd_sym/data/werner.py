@@ -118,22 +118,15 @@ def in_s2(p):
     return (arr > 0) & (arr <= 1 / 3)
 
 
-def _rng(where: str, rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise InputTypeError(f"{where}: rng expected a numpy.random.Generator (np.random.default_rng(seed)), "
-                             f"got {type(rng).__name__}")
-    return rng
-
-
 def sample_s2(n: int, rng) -> np.ndarray:
     """``n`` values of ``p`` uniform in S2 = (0, 1/3]."""
-    rng = _rng("sample_s2", rng)
+    rng = _checks.rng("sample_s2", rng)
     return (1 - rng.random(n)) / 3
 
 
 def sample_s1(n: int, rng) -> np.ndarray:
     """``n`` values uniform in S1 = [−1/3, 0) ∪ (1/3, 1] (total length 1: u ↦ u − 1/3 or u + 1/3)."""
-    rng = _rng("sample_s1", rng)
+    rng = _checks.rng("sample_s1", rng)
     u = rng.random(n)
     return np.where(u < 1 / 3, u - 1 / 3, 1 - (u - 1 / 3))
 
@@ -152,7 +145,7 @@ def biased_dataset(n: int, beta: float, rng) -> tuple[np.ndarray, np.ndarray]:
     if not (0.0 <= beta <= 1.0):
         raise InputValueError(f"biased_dataset: beta = {beta} is outside [0, 1]; it is the fraction of points "
                               "drawn from S2")
-    rng = _rng("biased_dataset", rng)
+    rng = _checks.rng("biased_dataset", rng)
     k = int(round(beta * n))
     p = np.concatenate([sample_s2(k, rng), sample_s1(n - k, rng)])
     p = p[rng.permutation(n)]
@@ -161,7 +154,7 @@ def biased_dataset(n: int, beta: float, rng) -> tuple[np.ndarray, np.ndarray]:
 
 def uniform_p(n: int, rng) -> np.ndarray:
     """``n`` values of ``p`` uniform in ``[−1/3, 1]`` (the unbiased test distribution)."""
-    rng = _rng("uniform_p", rng)
+    rng = _checks.rng("uniform_p", rng)
     return -1 / 3 + (4 / 3) * rng.random(n)
 
 

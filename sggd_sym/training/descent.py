@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sggd_sym import _checks
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
 __all__ = ["History", "train", "train_many", "gradient_descent", "adam", "schedule", "SCHEDULES", "LambdaSchedule",
@@ -435,10 +436,7 @@ def adam(objective, theta0, **kwargs) -> History:
 def train_many(objective, n_parameters: int, seeds: int, *, rng: np.random.Generator | int = 0,
                low: float = 0.0, high: float = 2 * np.pi, **kwargs) -> History:
     """Train ``seeds`` independent initial points (uniform in ``[low, high)^p`` from ``rng``) in one batch."""
-    if isinstance(rng, (int, np.integer)):
-        rng = np.random.default_rng(int(rng))
-    if not isinstance(rng, np.random.Generator):
-        raise InputTypeError(f"train_many: rng expected a numpy Generator or an int seed, got {type(rng).__name__}")
+    rng = _checks.rng("train_many", rng)
     if not isinstance(seeds, (int, np.integer)) or seeds < 1:
         raise InputValueError(f"train_many: seeds must be an integer >= 1, got {seeds}")
     theta0 = rng.uniform(low, high, size=(int(seeds), int(n_parameters)))

@@ -50,6 +50,22 @@ EXPAND_LIMIT = 4_000
 
 
 def check_norm(where: str, norm) -> str:
+    """``norm`` if it is one of :data:`NORMS`; ``where`` (the calling function) names it in the error.
+
+    Raises
+    ------
+    InputTypeError
+        If ``norm`` is not a string.
+    InputValueError
+        If it is not one of :data:`NORMS`.
+
+    >>> check_norm("penalty", "schatten4")
+    'schatten4'
+    >>> check_norm("penalty", "l2")
+    Traceback (most recent call last):
+    ...
+    sggd_sym.exceptions.InputValueError: penalty: norm 'l2' unknown; use one of 'hs', 'normalized_hs', 'schatten4', 'generators'
+    """
     if not isinstance(norm, str):
         raise InputTypeError(f"{where}: norm expected one of {', '.join(map(repr, NORMS))}, "
                              f"got {type(norm).__name__}")
@@ -83,7 +99,19 @@ def _sum_of_squares(params, compiled, weight: float, build_expr, name, unused):
 
 # -- normalised HS --------------------------------------------------------------------------------
 def normalized_hs_penalty(twirled: TwirledObservable, base: DerivedFunction) -> DerivedFunction:
-    """``P / ‖O‖² = 1 − ‖T_G[Õ]‖²/‖Õ‖²`` (between 0 and 1), from the HS penalty ``base`` of ``twirled``."""
+    """``P / ‖O‖² = 1 − ‖T_G[Õ]‖²/‖Õ‖²`` (between 0 and 1), from the HS penalty ``base`` (Eq. 6) of ``twirled``.
+
+    Raises
+    ------
+    InputValueError
+        If the observable is zero.
+
+    >>> import sggd_sym as sg
+    >>> from sggd_sym.derived.penalties import penalty_from
+    >>> tw = sg.twirled_observable(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2))
+    >>> normalized_hs_penalty(tw, penalty_from(tw)).expr      # Eq. 11 over ‖SWAP‖² = 4
+    -3*(cos(theta) - 1)*(cos(theta) + 3)/16
+    """
     norm2 = sp.nsimplify(twirled.heisenberg.observable.hs_norm2())
     if norm2 == 0:
         raise InputValueError("penalty: norm='normalized_hs' needs a nonzero observable (‖O‖ = 0)")
@@ -101,7 +129,17 @@ def normalized_hs_penalty(twirled: TwirledObservable, base: DerivedFunction) -> 
 # -- Schatten 4 -----------------------------------------------------------------------------------
 def square_terms(words: list[str]) -> tuple[list[str], np.ndarray]:
     """The commuting ordered pairs of ``E²``: output words ``R`` and rows ``(i_P, i_Q, i_R, sign)`` with
-    ``P_i Q_j = sign · R`` (``sign = ±1``; anticommuting pairs are dropped: they cancel in ``E²``)."""
+    ``P_i Q_j = sign · R`` (``sign = ±1``; anticommuting pairs are dropped: they cancel in ``E²``).
+
+    Raises
+    ------
+    DerivationBudgetError
+        Past :data:`PAIR_LIMIT` pairs.
+
+    >>> out, rows = square_terms(["ZI", "IZ"])
+    >>> out, rows.tolist()
+    (['II', 'ZZ'], [[0, 0, 0, 1], [0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1]])
+    """
     m = len(words)
     if m * m > PAIR_LIMIT:
         raise DerivationBudgetError(f"penalty: norm='schatten4' would square a residual of {m} Pauli words "
@@ -122,7 +160,13 @@ def square_terms(words: list[str]) -> tuple[list[str], np.ndarray]:
 
 
 def schatten4_penalty(twirled: TwirledObservable) -> DerivedFunction:
-    """``Tr[(E†E)²] = Tr(E⁴)`` of the residual ``E = T_G[Õ] − Õ`` (Eq. 4), exact and compiled."""
+    """``Tr[(E†E)²] = Tr(E⁴)`` of the residual ``E = T_G[Õ] − Õ`` (Eq. 4), exact and compiled.
+
+    >>> import sggd_sym as sg
+    >>> tw = sg.twirled_observable(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2))
+    >>> schatten4_penalty(tw).expr
+    3*(cos(theta) - 1)**2*(3*cos(theta)**2 + 34*cos(theta) + 59)/64
+    """
     trig = twirled.trig
     d = twirled.group.dim
     residual = twirled.residual_terms()
@@ -175,6 +219,17 @@ def generator_terms(group: SymmetryGroup, words) -> list[tuple[dict[str, dict[st
     Returns ``[(action, weight)]`` with ``action[P] = {Q: r_QP}`` such that the generator's residual of
     ``X = Σ_P x_P P`` is ``Σ_Q (Σ_P r_QP x_P) Q`` times ``2i`` (Lie: ``[H, X]``) or ``1`` (finite:
     ``V X V† − X``), and its squared HS norm is ``weight · d · Σ_Q (Σ_P r_QP x_P)²`` (``weight`` 4 or 1).
+
+    Raises
+    ------
+    InputTypeError
+        For a group that is neither Pauli-native nor a finite or Lie group.
+
+    >>> from sggd_sym import groups
+    >>> generator_terms(groups.finite([ops.SWAP]), ["ZI", "ZZ"])     # SWAP·ZI·SWAP − ZI = IZ − ZI
+    [({'ZI': {'IZ': 1, 'ZI': -1}, 'ZZ': {}}, 1)]
+    >>> generator_terms(groups.u1_charge(1), ["X"])                  # [Z, X] = 2i Y
+    [({'X': {'Y': 1}}, 4)]
     """
     words = list(words)
     structure = group.pauli_structure
@@ -231,7 +286,15 @@ def generator_terms(group: SymmetryGroup, words) -> list[tuple[dict[str, dict[st
 
 def generator_penalty(circuit: Circuit, observable, group: SymmetryGroup, *,
                       budget: int | None = DEFAULT_BUDGET) -> DerivedFunction:
-    """``Σ_a ‖[H_a, Õ]‖² + Σ_g ‖V_g Õ V_g† − Õ‖²`` over the group's generators (no commutant)."""
+    """``Σ_a ‖[H_a, Õ]‖² + Σ_g ‖V_g Õ V_g† − Õ‖²`` over the group's generators (no commutant).
+
+    Zero exactly where ``Õ`` commutes with the group, like Eq. 6, but not equal to it; its terms come
+    from :func:`generator_terms`.
+
+    >>> import sggd_sym as sg
+    >>> generator_penalty(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2)).expr
+    -4*(cos(theta) - 1)*(cos(theta) + 5)
+    """
     heis = heisenberg_observable(circuit, observable, budget=budget)
     words = sorted(heis.terms)
     terms = generator_terms(group, words)

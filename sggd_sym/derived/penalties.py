@@ -56,6 +56,16 @@ def penalty(circuit: Circuit, observable, group: SymmetryGroup, *, norm: str = "
     ``"normalized_hs"`` (``P/‖O‖²``), ``"schatten4"`` (``Tr[(E†E)²]`` of ``E = T_G[Õ] − Õ``) or
     ``"generators"`` (``Σ_a ‖[H_a, Õ]‖² + Σ_g ‖V_g Õ V_g† − Õ‖²``, no commutant needed).
 
+    Raises
+    ------
+    InputValueError
+        For an unknown ``norm`` or ``representation``, a ``truncation`` with ``representation="ring"``
+        or a norm other than the HS ones, or ``representation="packed"`` on a circuit it cannot hold.
+    DerivationBudgetError
+        When ``Õ`` would pass ``budget`` terms.
+
+    The Werner example, Eq. 11:
+
     >>> import numpy as np, sympy as sp, sggd_sym as sg
     >>> P = sg.penalty(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2))
     >>> theta, = P.parameters
@@ -113,6 +123,14 @@ def packed_penalty(packed: PackedHeisenberg, group: SymmetryGroup, *, normalized
     ``error_bound`` (an attribute of the result) bounds ``|P_exact − P|`` for every θ: 0 when nothing was
     truncated, else ``2‖O‖ε + ε²`` with ``ε = packed.error_bound ≥ ‖ΔÕ‖_HS`` (the residual is a projection
     of ``Õ``, so ``‖ΔE‖ ≤ ‖ΔÕ‖`` and ``‖E‖ ≤ ‖O‖``).
+
+    >>> import sggd_sym as sg
+    >>> from sggd_sym.circuits.pauli_propagation import propagate
+    >>> t = sp.Symbol("t", real=True)
+    >>> packed = propagate(sg.Circuit(2).ry(t, 0), sg.PauliSum.from_text("Z0 Z1", 2))
+    >>> P = packed_penalty(packed, sg.groups.finite([sg.ops.SWAP]))
+    >>> P.expr, P(np.pi / 2), P.error_bound
+    (1 - cos(2*t), 2.0, 0.0)
     """
     evaluator = PackedEvaluator(packed)
     coords = group.commutant_coordinates(evaluator.words)
@@ -171,7 +189,16 @@ def packed_penalty(packed: PackedHeisenberg, group: SymmetryGroup, *, normalized
 
 
 def penalty_from(twirled: TwirledObservable) -> DerivedFunction:
-    """The penalty of an already derived :class:`~sggd_sym.twirl.TwirledObservable`."""
+    """Eq. 6 (``norm="hs"``) from an already derived :class:`~sggd_sym.twirl.TwirledObservable`.
+
+    ``P = Tr(O²) − Σ_i y_i²/‖B_i‖²`` in its coordinates ``y_i = ⟨B_i, Õ⟩``; reuses the twirl that
+    :func:`sggd_sym.twirled_observable` (or a cost) has already derived.
+
+    >>> import sggd_sym as sg
+    >>> tw = sg.twirled_observable(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2))
+    >>> penalty_from(tw).expr         # Eq. 11
+    -3*(cos(theta) - 1)*(cos(theta) + 3)/4
+    """
     trig = twirled.trig
     norm2_obs = twirled.heisenberg.observable.hs_norm2()  # Tr(O²) = ‖Õ‖², O Hermitian
     weights = np.array([1.0 / float(n) for n in twirled.norms])

@@ -56,18 +56,32 @@ class OneBodyGenerator:
     """``H = Σ_q (h_x X_q + h_y Y_q + h_z Z_q)`` (identity parts dropped: they commute with everything).
 
     ``sites`` maps qubit ``q`` to its exact real coefficients ``(h_x, h_y, h_z)``.
+
+    >>> OneBodyGenerator.uniform("Z", [0, 1])       # Z_0 + Z_1
+    OneBodyGenerator(sites=((0, (0, 0, 1)), (1, (0, 0, 1))))
     """
 
     sites: tuple[tuple[int, tuple[sp.Expr, sp.Expr, sp.Expr]], ...]
 
     @classmethod
     def uniform(cls, letter: str, qubits: Iterable[int]) -> "OneBodyGenerator":
+        """``Σ_{q ∈ qubits} σ_q`` for one ``letter`` of ``XYZ``, e.g. the collective ``Σ_i Z_i``.
+
+        >>> OneBodyGenerator.uniform("X", [2]).sites
+        ((2, (1, 0, 0)),)
+        """
         h = tuple(sp.Integer(1 if a == letter else 0) for a in _LETTER)
         return cls(tuple((q, h) for q in qubits))
 
     @cached_property
     def moves(self) -> dict[int, dict[int, list[tuple[int, sp.Expr]]]]:
-        """``moves[q][b] = [(c, Σ_a h_a ε_{abc})]``: the letter changes of ``ad_H/2i`` on qubit ``q``."""
+        """``moves[q][b] = [(c, Σ_a h_a ε_{abc})]``: the letter changes of ``ad_H/2i`` on qubit ``q``.
+
+        Letters are indices ``0, 1, 2`` for ``X, Y, Z``.
+
+        >>> OneBodyGenerator.uniform("Z", [0]).moves       # [Z, X] = 2iY, [Z, Y] = −2iX
+        {0: {0: [(1, 1)], 1: [(0, -1)], 2: []}}
+        """
         out: dict[int, dict[int, list[tuple[int, sp.Expr]]]] = {}
         for q, h in self.sites:
             table = out.setdefault(q, {0: [], 1: [], 2: []})
@@ -84,7 +98,24 @@ class OneBodyGenerator:
 
 @dataclass
 class PauliStructure:
-    """A group on ``n`` qubits given by signed-permutation generators and one-body Lie generators."""
+    """A group on ``n`` qubits given by signed-permutation generators and one-body Lie generators.
+
+    Parameters
+    ----------
+    n_qubits
+        The register size.
+    discrete
+        :class:`~sggd_sym.algebra.pauli_maps.SignedPauliMap` s on ``n_qubits`` qubits.
+    lie
+        :class:`OneBodyGenerator` s.
+    class_limit, orbit_limit
+        The largest word class solved by linear algebra, and the largest orbit of a discrete group;
+        past them :class:`~sggd_sym.exceptions.DerivationBudgetError` is raised.
+
+    >>> u1 = PauliStructure(2, lie=[OneBodyGenerator.uniform("Z", [0, 1])])
+    >>> u1.coordinates(["XX"])      # XY − YX and XX + YY commute with Z_0 + Z_1
+    [({'XY': -4, 'YX': 4}, 8), ({'XX': 4, 'YY': 4}, 8)]
+    """
 
     n_qubits: int
     discrete: Sequence[SignedPauliMap] = ()
@@ -121,7 +152,12 @@ class PauliStructure:
                 yield word[:q] + _LETTER[c] + word[q + 1:]
 
     def word_class(self, word: str) -> list[str]:
-        """All words reachable from ``word`` (the smallest coordinate subspace holding its group orbit)."""
+        """All words reachable from ``word`` (the smallest coordinate subspace holding its group orbit).
+
+        >>> from sggd_sym.algebra.pauli_maps import QubitPermutation
+        >>> PauliStructure(3, discrete=[QubitPermutation((1, 2, 0))]).word_class("ZII")
+        ['IIZ', 'IZI', 'ZII']
+        """
         seen = {word}
         frontier = [word]
         limit = self.orbit_limit if not self.lie else self.class_limit
@@ -247,7 +283,18 @@ class PauliStructure:
 
     # -- public ----------------------------------------------------------------------------------
     def coordinates(self, words: Iterable[str]) -> list[tuple[dict[str, sp.Expr], sp.Expr]]:
-        """``[({P: Tr(B_i P)}, ‖B_i‖²)]`` for the invariant basis elements meeting ``words``."""
+        """``[({P: Tr(B_i P)}, ‖B_i‖²)]`` for the invariant basis elements meeting ``words``.
+
+        These are the commutant coordinates of Eq. 5 and 6: ``T_G[X] = Σ_i ⟨B_i, X⟩ B_i / ‖B_i‖²``.
+
+        Raises
+        ------
+        InputValueError
+            For a word that is not an ``n_qubits``-letter Pauli word.
+
+        >>> PauliStructure(1, lie=[OneBodyGenerator.uniform("Z", [0])]).coordinates(["X", "Z"])
+        [({'Z': 2}, 2)]
+        """
         d = sp.Integer(2) ** self.n_qubits
         done: set[str] = set()
         out: list[tuple[dict[str, sp.Expr], sp.Expr]] = []

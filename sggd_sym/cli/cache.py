@@ -44,6 +44,7 @@ from sympy.polys.domains import QQ
 
 from sggd_sym import _checks
 from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.numeric.bridge import DEFAULT_ATOL
 from sggd_sym.exceptions import InputValueError
 from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
 from sggd_sym.algebra.pauli_sum import as_pauli_sum
@@ -62,7 +63,7 @@ MAX_DEPTH = 16
 MAX_DIGITS = 400
 #: Random points of the numeric re-check, and its relative tolerance.
 CHECK_POINTS = 3
-CHECK_TOLERANCE = 1e-8
+CHECK_TOLERANCE = DEFAULT_ATOL
 #: Largest qubit count whose entries are verified (and so served): the re-check forms 2**n matrices.
 MAX_CHECK_QUBITS = 6
 RENDER_FORMATS = ("text", "latex", "json")
@@ -392,7 +393,7 @@ def _verify_basis(basis: list[dict], norms: list, group: SymmetryGroup, n: int) 
     for c in basis:
         b = _basis_matrix(c, n)
         bad = [np.abs(u @ b @ u.conj().T - b).max() for u in us] + [np.abs(h @ b - b @ h).max() for h in hs]
-        _require(max(bad, default=0.0) < 1e-9 * max(1.0, np.abs(b).max()),
+        _require(max(bad, default=0.0) < DEFAULT_ATOL * max(1.0, np.abs(b).max()),
                  "a stored basis element is not in the commutant of the group")
     # the commutant: the null space of Σ_c A_c† A_c over the constraint superoperators A_c
     eye = np.eye(d)
@@ -405,7 +406,7 @@ def _verify_basis(basis: list[dict], norms: list, group: SymmetryGroup, n: int) 
         gram += a.conj().T @ a
     values, vectors = np.linalg.eigh(gram)
     scale = max(1.0, float(np.abs(values).max()))
-    return vectors[:, values < 1e-9 * scale]
+    return vectors[:, values < DEFAULT_ATOL * scale]
 
 
 def _observable_matrix(obs, n: int) -> np.ndarray:

@@ -23,30 +23,31 @@ from __future__ import annotations
 import numpy as np
 
 from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import DEFAULT_ATOL
 
 __all__ = ["ProductStates", "PauliData", "NUMERIC_TOL"]
 
-#: Tolerance of the numeric checks of data (Hermiticity, trace, Bloch length).
-NUMERIC_TOL = 1e-8
+#: Former name of the data checks' tolerance; the default is now the package's one :data:`DEFAULT_ATOL`.
+NUMERIC_TOL = DEFAULT_ATOL
 
 _AXIS = {"X": 0, "Y": 1, "Z": 2}
 
 
 class ProductStates:
-    """``N`` product states on ``n`` qubits, by their Bloch vectors ``r[k, q] ∈ R³`` (``|r| ≤ 1``).
+    """``N`` product states on ``n`` qubits, by their Bloch vectors ``r[k, q] ∈ R³`` (``|r| ≤ 1 + atol``).
 
     >>> import numpy as np
     >>> ProductStates.basis(["01", "11"]).bloch[:, :, 2].tolist()
     [[1.0, -1.0], [-1.0, -1.0]]
     """
 
-    def __init__(self, bloch):
+    def __init__(self, bloch, *, atol: float = DEFAULT_ATOL):
         arr = np.asarray(bloch, dtype=float)
         if arr.ndim != 3 or arr.shape[2] != 3 or arr.shape[0] == 0 or arr.shape[1] == 0:
             raise InputValueError(f"ProductStates: bloch expected shape (N, n, 3), got {arr.shape}")
         if not np.all(np.isfinite(arr)):
             raise InputValueError("ProductStates: Bloch vectors contain NaN or inf")
-        if np.any(np.linalg.norm(arr, axis=2) > 1 + NUMERIC_TOL):
+        if np.any(np.linalg.norm(arr, axis=2) > 1 + atol):
             raise InputValueError("ProductStates: a Bloch vector is longer than 1 (not a state)")
         self.bloch = arr
 
@@ -93,10 +94,10 @@ class ProductStates:
         z = 1.0 - 2.0 * bits
         return cls(np.stack([np.zeros_like(z), np.zeros_like(z), z], axis=-1))
 
-    def statevectors(self) -> np.ndarray:
-        """The states as vectors ``(N, 2ⁿ)`` (pure states only; small registers)."""
+    def statevectors(self, *, atol: float = DEFAULT_ATOL) -> np.ndarray:
+        """The states as vectors ``(N, 2ⁿ)`` (pure states, ``||r| − 1| ≤ atol``, only; small registers)."""
         r = self.bloch
-        if np.any(np.abs(np.linalg.norm(r, axis=2) - 1) > 1e-9):
+        if np.any(np.abs(np.linalg.norm(r, axis=2) - 1) > atol):
             raise InputValueError("ProductStates.statevectors: some states are mixed")
         theta = np.arccos(np.clip(r[..., 2], -1, 1))
         phi = np.arctan2(r[..., 1], r[..., 0])
@@ -132,9 +133,14 @@ def _word_masks(word: str) -> tuple[int, int, int]:
 
 
 class PauliData:
-    """Encoded states (product states, statevectors or density matrices) with cached Pauli coordinates."""
+    """Encoded states (product states, statevectors or density matrices) with cached Pauli coordinates.
 
-    def __init__(self, states, n_qubits: int | None = None, *, kind: str | None = None):
+    Numeric states are checked to ``atol`` (absolute): statevector norms ``|‖ψ‖ − 1|``, density matrices'
+    Hermiticity (entrywise) and trace.
+    """
+
+    def __init__(self, states, n_qubits: int | None = None, *, kind: str | None = None,
+                 atol: float = DEFAULT_ATOL):
         """``kind="statevector"`` reads a 2-D array as statevectors even when it is square."""
         if kind not in (None, "statevector", "density"):
             raise InputValueError(f"PauliData: kind expected 'statevector' or 'density', got {kind!r}")
@@ -177,12 +183,12 @@ class PauliData:
                 raise InputValueError(f"PauliData: state dimension {d} is not a power of two")
             if self.kind == "statevector":
                 norms = np.linalg.norm(arr, axis=1)
-                if np.any(np.abs(norms - 1) > NUMERIC_TOL):
+                if np.any(np.abs(norms - 1) > atol):
                     raise InputValueError("PauliData: statevectors must have norm 1")
             else:
-                if not np.allclose(arr, np.conj(np.swapaxes(arr, 1, 2)), atol=NUMERIC_TOL):
+                if not np.allclose(arr, np.conj(np.swapaxes(arr, 1, 2)), rtol=0, atol=atol):
                     raise InputValueError("PauliData: states must be Hermitian density matrices")
-                if not np.allclose(np.trace(arr, axis1=1, axis2=2), 1.0, atol=NUMERIC_TOL):
+                if not np.allclose(np.trace(arr, axis1=1, axis2=2), 1.0, rtol=0, atol=atol):
                     raise InputValueError("PauliData: states must have trace 1 (density matrices)")
             self.states = arr
         if n_qubits is not None and n != n_qubits:

@@ -23,6 +23,7 @@ import sympy as sp
 
 from sggd_sym import _checks
 from sggd_sym.algebra import ops
+from sggd_sym.numeric.bridge import DEFAULT_ATOL, to_numpy
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
 __all__ = [
@@ -39,7 +40,7 @@ P_MIN, P_MAX = sp.Rational(-1, 3), sp.Integer(1)
 
 _PSI_MINUS = (ops.ket("01") - ops.ket("10")) / sp.sqrt(2)
 _SINGLET = ops.projector(_PSI_MINUS)
-_SINGLET_NUMERIC = np.array(_SINGLET.tolist(), dtype=complex)
+_SINGLET_NUMERIC = to_numpy(_SINGLET)
 
 
 def _check_p_exact(where: str, p):
@@ -62,7 +63,7 @@ def _p_array(where: str, p) -> np.ndarray:
     arr = np.asarray(p, dtype=float)
     if not np.all(np.isfinite(arr)):
         raise InputValueError(f"{where}: p must be finite")
-    if np.any(arr < -1 / 3 - 1e-12) or np.any(arr > 1 + 1e-12):
+    if np.any(arr < -1 / 3 - DEFAULT_ATOL) or np.any(arr > 1 + DEFAULT_ATOL):
         raise InputValueError(f"{where}: p must lie in [-1/3, 1] (Eq. 8), got values in "
                               f"[{arr.min()}, {arr.max()}]")
     return arr

@@ -33,6 +33,7 @@ import numpy as np
 import sympy as sp
 
 from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.numeric.bridge import DEFAULT_ATOL
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.interop import exact_angle_constant, exact_slope, missing_extra
 from sggd_sym.interop.model import ImportedModel
@@ -55,7 +56,7 @@ SUPPORTED_OPERATIONS = tuple(sorted(set(_FIXED) | set(_ROTATIONS) | set(_ISING) 
 #: Nesting depth of ``decomposition()`` tried before giving up.
 MAX_DECOMPOSITION_DEPTH = 20
 #: Relative tolerance of the affine check at a random point.
-AFFINE_TOLERANCE = 1e-9
+AFFINE_TOLERANCE = DEFAULT_ATOL
 
 
 def _qml():

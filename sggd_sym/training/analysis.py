@@ -31,6 +31,7 @@ import sympy as sp
 from sggd_sym import _checks
 from sggd_sym.circuits.circuit import Circuit
 from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import DEFAULT_ATOL
 from sggd_sym.symmetry.groups import SymmetryGroup
 from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET
 from sggd_sym.derived.penalties import penalty_from
@@ -39,7 +40,7 @@ from sggd_sym.symmetry.twirling import TwirledObservable, twirled_observable
 __all__ = ["SymmetricReach", "symmetric_reach", "rank_ansatze", "format_ranking", "rank_agreement"]
 
 #: Numeric penalty below which a minimiser is taken as a candidate zero (then certified exactly).
-ZERO_TOLERANCE = 1e-9
+ZERO_TOLERANCE = DEFAULT_ATOL
 #: Largest ``(residual words + commutant coordinates) × parameters`` whose Jacobians are ranked exactly (else
 #: numerically, by SVD at the exact point).
 EXACT_JACOBIAN_LIMIT = 4_000
@@ -184,12 +185,13 @@ class _Search:
 
 
 def symmetric_reach(circuit: Circuit, observable, group: SymmetryGroup, *, starts: int = 32, seed: int = 0,
-                    steps: int = 300, budget: int | None = DEFAULT_BUDGET) -> SymmetricReach:
+                    steps: int = 300, budget: int | None = DEFAULT_BUDGET,
+                    atol: float = DEFAULT_ATOL) -> SymmetricReach:
     """How symmetric can ``circuit`` make ``U†OU`` under ``group`` (see the module doc)?
 
     ``starts`` random initial points (seeded by ``seed``) are minimised with Adam for ``steps`` steps and
     refined by Levenberg–Marquardt; the best minimiser gives :attr:`SymmetricReach.min_penalty`, the ones
-    with ``P < 1e-9`` are snapped to rational multiples of π and certified exactly.
+    with ``P ≤ atol`` are snapped to rational multiples of π and certified exactly.
     """
     if not isinstance(circuit, Circuit):
         raise InputTypeError(f"symmetric_reach: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
@@ -216,15 +218,15 @@ def symmetric_reach(circuit: Circuit, observable, group: SymmetryGroup, *, start
     best = float(values[order[0]])
     notes: list[str] = []
     for k in order:
-        if values[k] > ZERO_TOLERANCE:
+        if values[k] > atol:
             break
-        point = _certify(twirled, search, minima[k])
+        point = _certify(twirled, search, minima[k], atol)
         if point is not None:
             dim, reach = _local_structure(twirled, search, point)
-            generic = _numeric_reach(twirled, search, minima[values <= ZERO_TOLERANCE])
+            generic = _numeric_reach(twirled, search, minima[values <= atol])
             return SymmetricReach(sp.Integer(0), point, dim, reach, float(values[k]), minima[k], p, n_coords,
                                   False, starts, point, notes, max(generic, reach))
-    if best <= ZERO_TOLERANCE:
+    if best <= atol:
         notes.append(f"numeric minimum {best:.3g} looks like P = 0, but no exact certificate with parameters "
                      f"(p/q)·π, q ≤ {MAX_DENOMINATOR}, was found")
     exact_min, exact_point = _exact_minimum(twirled, search, minima[order[0]], best)
@@ -268,9 +270,9 @@ def _fix_coordinates(search: _Search, theta: np.ndarray, target: float) -> list[
     return exact
 
 
-def _certify(twirled: TwirledObservable, search: _Search, theta: np.ndarray) -> dict | None:
+def _certify(twirled: TwirledObservable, search: _Search, theta: np.ndarray, atol: float) -> dict | None:
     """Exact parameters with ``E = 0`` near the numeric zero ``theta``, or ``None``."""
-    values = _fix_coordinates(search, theta, ZERO_TOLERANCE)
+    values = _fix_coordinates(search, theta, atol)
     if values is None:
         return None
     point = dict(zip(twirled.parameters, values))
@@ -330,7 +332,7 @@ def _local_structure(twirled: TwirledObservable, search: _Search, point: dict) -
     if (len(search.polys) + len(twirled.coordinates)) * p > EXACT_JACOBIAN_LIMIT:
         theta = np.array([[float(point[s]) for s in twirled.parameters]])
         _, jac = search.compiled.values_and_jacobian(theta) if search.compiled is not None else (None, None)
-        rank_e = 0 if jac is None else int(np.linalg.matrix_rank(jac[0], tol=1e-9 * max(1.0, np.abs(jac).max())))
+        rank_e = 0 if jac is None else int(np.linalg.matrix_rank(jac[0], tol=DEFAULT_ATOL * max(1.0, np.abs(jac).max())))
         return p - rank_e, _numeric_reach(twirled, search, theta)
     jac_e = _exact_jacobian(twirled, search.polys, point)
     rank_e = jac_e.rank(simplify=True) if jac_e.rows else 0

@@ -63,6 +63,16 @@ class Truncation:
 
     ``max_weight`` drops terms whose Pauli word acts on more qubits; ``max_sin_degree`` drops terms
     with more sine factors (exact at ``θ = 0``, where every sine vanishes).
+
+    Raises
+    ------
+    InputTypeError
+        If a limit is not a non-negative int or ``None``.
+
+    >>> import sggd_sym as sg
+    >>> packed = propagate(sg.circuits.hardware_efficient(3, 2), "ZII", truncation=Truncation(max_weight=1))
+    >>> packed.n_terms, packed.exact, round(packed.error_bound, 6)
+    (2, False, 2.828427)
     """
 
     max_weight: int | None = None
@@ -76,12 +86,25 @@ class Truncation:
 
     @property
     def active(self) -> bool:
+        """Whether some limit is set (a truncation that drops nothing is not active).
+
+        >>> Truncation().active, Truncation(max_sin_degree=2).active
+        (False, True)
+        """
         return self.max_weight is not None or self.max_sin_degree is not None
 
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One Pauli rotation of the circuit: angle ``φ = Σ_j slopes[j]·θ_j + constant`` (exact)."""
+    """One Pauli rotation of the circuit: angle ``φ = Σ_j slopes[j]·θ_j + constant`` (exact).
+
+    ``slopes`` pairs parameter indices ``j`` (into ``circuit.parameters``) with their slopes.
+
+    >>> import sggd_sym as sg
+    >>> t = sp.Symbol("t", real=True)
+    >>> propagate(sg.Circuit(1).ry(2 * t + sp.pi / 2, 0), "Z").occurrences
+    (Occurrence(slopes=((0, 2),), constant=pi/2),)
+    """
 
     slopes: tuple[tuple[int, sp.Rational], ...]
     constant: sp.Expr
@@ -94,6 +117,12 @@ class PackedHeisenberg:
     ``x[i]``, ``z[i]``: 64-qubit blocks of the words' bit masks; ``cos[i]``, ``sin[i]``: 64-occurrence
     blocks of the monomials; ``coefficients``: integer numerators over ``denominator``.
     ``error_bound`` bounds ``‖Õ_exact − Õ‖_HS`` for every θ (0.0 when nothing was dropped).
+    Made by :func:`propagate`.
+
+    >>> import sggd_sym as sg
+    >>> packed = propagate(sg.Circuit(1).ry(sp.Symbol("t", real=True), 0), "Z")   # cos t Z − sin t X
+    >>> packed.n_qubits, packed.n_terms, packed.exact, packed.coefficients.tolist(), packed.denominator
+    (1, 2, True, [1, -1], 1)
     """
 
     circuit: Circuit
@@ -110,19 +139,28 @@ class PackedHeisenberg:
 
     @property
     def n_qubits(self) -> int:
+        """The circuit's register size."""
         return self.circuit.n_qubits
 
     @property
     def n_terms(self) -> int:
+        """The number of terms (not of distinct Pauli words)."""
         return int(self.coefficients.shape[0])
 
     @property
     def exact(self) -> bool:
+        """Whether no term was dropped (``error_bound == 0``)."""
         return self.error_bound == 0
 
     @property
     def unused_parameters(self) -> tuple[sp.Symbol, ...]:
-        """Parameters none of whose rotations appears in any term."""
+        """Parameters none of whose rotations appears in any term.
+
+        >>> import sggd_sym as sg
+        >>> t, u = sp.symbols("t u", real=True)
+        >>> propagate(sg.Circuit(2).rx(t, 0).ry(u, 1), "ZI").unused_parameters
+        (u,)
+        """
         used = set()
         for k, o in enumerate(self.occurrences):
             block, bit = divmod(k, _WORD)
@@ -133,13 +171,23 @@ class PackedHeisenberg:
 
     # -- views ---------------------------------------------------------------------------------
     def words(self) -> np.ndarray:
-        """The Pauli word of every term as a string array (``"IXYZ"`` letters, qubit 0 first)."""
+        """The Pauli word of every term as a string array (``"IXYZ"`` letters, qubit 0 first).
+
+        >>> import sggd_sym as sg
+        >>> propagate(sg.Circuit(1).ry(sp.Symbol("t", real=True), 0), "Z").words().tolist()
+        ['Z', 'X']
+        """
         index, words = _word_ids(self)
         return np.array(words, dtype=object)[index] if words else np.array([], dtype=object)
 
     def occurrence_bits(self, which: str) -> np.ndarray:
         """``(n_terms, n_occurrences)`` booleans: term ``t`` has the factor ``cos φ_k`` (``"cos"``) or
-        ``sin φ_k`` (``"sin"``)."""
+        ``sin φ_k`` (``"sin"``).
+
+        >>> import sggd_sym as sg
+        >>> propagate(sg.Circuit(1).ry(sp.Symbol("t", real=True), 0), "Z").occurrence_bits("sin").tolist()
+        [[False], [True]]
+        """
         blocks = self.cos if which == "cos" else self.sin
         K = len(self.occurrences)
         out = np.zeros((self.n_terms, K), dtype=bool)
@@ -150,14 +198,28 @@ class PackedHeisenberg:
 
     # -- exact canonical form ------------------------------------------------------------------
     def trig_ring(self, domain=None) -> TrigRing:
-        """The :class:`TrigRing` of the circuit's parameters (base frequencies from the slopes)."""
+        """The :class:`TrigRing` of the circuit's parameters (base frequencies from the slopes).
+
+        ``domain`` is the ring's coefficient domain (default ``QQ``).
+
+        >>> import sggd_sym as sg
+        >>> propagate(sg.Circuit(1).ry(sp.Symbol("t", real=True), 0), "Z").trig_ring().parameters
+        (t,)
+        """
         params = self.circuit.parameters
         slope_lists = [dict(o.slopes) for o in self.occurrences]
         return TrigRing(params, base_frequencies(slope_lists, len(params)), QQ if domain is None else domain)
 
     def to_trig_ring(self, trig: TrigRing | None = None) -> dict:
         """``{word: a_P}`` with each ``a_P`` in the canonical form of ``trig`` (exact; the same
-        polynomials the ring propagation of :mod:`sggd_sym.circuits.heisenberg` computes)."""
+        polynomials the ring propagation of :mod:`sggd_sym.circuits.heisenberg` computes).
+
+        >>> import sggd_sym as sg
+        >>> packed = propagate(sg.Circuit(1).ry(2 * sp.Symbol("t", real=True), 0), "Z")
+        >>> trig = packed.trig_ring()
+        >>> {word: trig.to_expr(a) for word, a in packed.to_trig_ring(trig).items()}
+        {'Z': cos(2*t), 'X': -sin(2*t)}
+        """
         trig = self.trig_ring() if trig is None else trig
         p = trig.n_parameters
         K = len(self.occurrences)
@@ -224,7 +286,13 @@ class PackedHeisenberg:
     # -- the peer's quantity -------------------------------------------------------------------
     def zero_state_expectation(self) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
         """``⟨0…0|Õ|0…0⟩`` as merged terms ``(cos blocks, sin blocks, integer numerators)`` over
-        ``denominator``: the words without ``X``/``Y`` letters, like monomials summed."""
+        ``denominator``: the words without ``X``/``Y`` letters, like monomials summed.
+
+        >>> import sggd_sym as sg
+        >>> cos, sin, numerators = propagate(sg.Circuit(1).ry(sp.Symbol("t", real=True), 0), "Z").zero_state_expectation()
+        >>> cos[0].tolist(), sin[0].tolist(), numerators.tolist()       # ⟨0|Õ|0⟩ = cos t
+        ([1], [0], [1])
+        """
         keep = np.ones(self.n_terms, dtype=bool)
         for block in self.x:
             keep &= block == 0
@@ -287,7 +355,15 @@ def _signed_table(matrix: sp.ImmutableMatrix) -> tuple[np.ndarray, np.ndarray] |
 
 
 def supports_packed(circuit: Circuit, observable_terms: dict) -> bool:
-    """Whether :func:`propagate` applies: rational observable, Pauli rotations and Clifford gates."""
+    """Whether :func:`propagate` applies: rational observable, Pauli rotations and Clifford gates.
+
+    ``observable_terms`` is ``{word: coefficient}``.
+
+    >>> import sggd_sym as sg
+    >>> t = sp.Symbol("t", real=True)
+    >>> supports_packed(sg.Circuit(1).ry(t, 0).h(0), {"Z": 1}), supports_packed(sg.Circuit(1).ry(t, 0), {"Z": sp.sqrt(2)})
+    (True, False)
+    """
     if _rational_observable(observable_terms) is None:
         return False
     for gate in circuit.gates:
@@ -501,6 +577,20 @@ def propagate(circuit: Circuit, observable, *, truncation: Truncation | None = N
     Needs a rational observable and a circuit of Pauli rotations and Clifford gates
     (:func:`supports_packed`); ``truncation`` optionally drops terms and reports a rigorous bound
     ``error_bound ≥ sup_θ ‖Õ − Õ_truncated‖_HS``.  ``budget`` bounds the number of terms.
+
+    Raises
+    ------
+    InputTypeError
+        For a circuit that is not a :class:`~sggd_sym.Circuit` or a bad ``truncation``.
+    InputValueError
+        For a gate that is neither a Pauli rotation nor Clifford, or a non-rational observable.
+    DerivationBudgetError
+        When the terms pass ``budget``.
+
+    >>> import sggd_sym as sg
+    >>> t = sp.Symbol("t", real=True)
+    >>> propagate(sg.Circuit(2).ry(t, 0).cnot(0, 1), "IZ").words().tolist()   # IZ ↦ ZZ ↦ cos t ZZ, sin t XZ
+    ['ZZ', 'XZ']
     """
     if not isinstance(circuit, Circuit):
         raise InputTypeError(f"propagate: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")

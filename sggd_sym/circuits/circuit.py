@@ -34,7 +34,7 @@ import sympy as sp
 from sggd_sym import _checks
 from sggd_sym.algebra import ops
 from sggd_sym.exceptions import InputTypeError, InputValueError
-from sggd_sym.numeric.bridge import apply_to_qubits, lambdify_checked
+from sggd_sym.numeric.bridge import apply_to_qubits, lambdify_checked, to_numpy
 from sggd_sym.algebra.paulis import words_commute
 from sggd_sym.circuits.unitaries import exact_unitary
 
@@ -443,10 +443,10 @@ class Circuit:
                     raise InputValueError("Circuit.to_sim_ops: an angle with several parameters has no simulator "
                                           "form; use one parameter per gate")
             if gate.name in ("exp", "pauli"):
-                generator = sum((complex(c) * ops.pauli(w) for w, c in gate.generator), sp.zeros(2 ** len(gate.qubits)))
-                out.append(("exp", gate.qubits, angle, np.array(generator, dtype=complex)))
+                generator = ops.from_pauli_terms(dict(gate.generator))
+                out.append(("exp", gate.qubits, angle, to_numpy(generator)))
             elif gate.name == "unitary" or gate.name == "t" or gate.name == "sdg":
-                out.append(("unitary", gate.qubits, None, np.array(gate.matrix.evalf(), dtype=complex)))
+                out.append(("unitary", gate.qubits, None, to_numpy(gate.matrix)))
             else:
                 out.append((gate.name, gate.qubits, angle, None))
         return out

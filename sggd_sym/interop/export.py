@@ -18,7 +18,7 @@ import numpy as np
 import sympy as sp
 
 from sggd_sym.exceptions import InputTypeError, InputValueError
-from sggd_sym.numeric.bridge import DerivedFunction
+from sggd_sym.numeric.bridge import DerivedFunction, lambdify_checked
 from sggd_sym.interop import missing_extra
 
 __all__ = ["to_pennylane_penalty", "twirled_pauli_terms", "pennylane_observable", "exact_terms", "numeric_pauli_terms",
@@ -28,25 +28,20 @@ _INTERFACES = ("autograd", "jax")
 
 
 def lambdify_for(arguments, expr, interface: str):
-    """``sympy.lambdify(arguments, expr, <autograd.numpy | jax.numpy>, cse=True)`` after checking that no
-    other symbol remains (the array-library twin of :func:`sggd_sym.numeric.lambdify_checked`)."""
-    arguments = tuple(arguments)
-    leftover = set(getattr(expr, "free_symbols", set())) - set(arguments)
-    if leftover:
-        raise InputValueError(f"lambdify_for: the expression still depends on {sorted(map(str, leftover))}, which "
-                              f"are not among the arguments {arguments}")
+    """:func:`sggd_sym.numeric.bridge.lambdify_checked` for the array library of a PennyLane interface
+    (``"autograd"`` → ``autograd.numpy``, ``"jax"`` → ``jax.numpy``), so that gradients flow through it."""
     if interface == "autograd":
         try:
             import autograd.numpy as anp
         except ImportError:
             raise missing_extra("autograd", "pennylane") from None
         # autograd's functions shadow numpy's by name; the NumPy printer writes plain names (cos, sin, …).
-        return sp.lambdify(arguments, expr, modules=[dict(vars(anp)), "numpy"], cse=True)
+        return lambdify_checked(arguments, expr, where="lambdify_for", modules=[dict(vars(anp)), "numpy"])
     try:
         import jax  # noqa: F401
     except ImportError:
         raise missing_extra("jax", "jax") from None
-    return sp.lambdify(arguments, expr, modules="jax", cse=True)
+    return lambdify_checked(arguments, expr, where="lambdify_for", modules="jax")
 
 
 def to_pennylane_penalty(derived: DerivedFunction, interface: str = "autograd", *, method: str = "lambdify"):
@@ -205,7 +200,7 @@ def numeric_pauli_terms(observable, values=None, where: str = "numeric_pauli_ter
         numbers = [complex(c) for _, c in pairs]
     else:
         theta = parameter_values(params, values, where)
-        fn = sp.lambdify(params, [c for _, c in pairs], modules="numpy", cse=True)
+        fn = lambdify_checked(params, [c for _, c in pairs], where=where)
         numbers = [complex(v) for v in fn(*theta)]
     return [(w, z) for (w, _), z in zip(pairs, numbers)]
 

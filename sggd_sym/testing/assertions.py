@@ -21,7 +21,7 @@ import sympy as sp
 import sggd_sym as sg
 from sggd_sym import sim
 from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
-from sggd_sym.numeric.bridge import lambdify_checked
+from sggd_sym.numeric.bridge import lambdify_checked, to_numpy
 
 __all__ = [
     "PRESETS", "preset_group", "to_numpy", "group_constraints_numeric", "numeric_projector", "assert_close",
@@ -48,14 +48,6 @@ PRESETS: dict[str, tuple] = {
 def preset_group(name: str) -> SymmetryGroup:
     """The preset group ``name`` (one shared instance, so its exact commutant is computed once)."""
     return PRESETS[name][0]()
-
-
-def to_numpy(matrix) -> np.ndarray:
-    """An exact (symbol-free) SymPy matrix as a complex numpy array."""
-    m = sp.Matrix(matrix)
-    if m.free_symbols:
-        raise ValueError(f"to_numpy: the matrix still depends on {sorted(map(str, m.free_symbols))}")
-    return np.array([[complex(e) for e in row] for row in m.tolist()], dtype=complex)
 
 
 def group_constraints_numeric(group: SymmetryGroup) -> tuple[list[np.ndarray], list[np.ndarray]]:

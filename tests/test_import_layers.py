@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1] / "sggd_sym"
 
 
@@ -139,3 +141,35 @@ def test_core_imports_neither_the_simulator_nor_an_optional_extra():
     for name in modules:
         if "sggd_sym.sim" in graph[name][0] and not name.startswith("sggd_sym.testing"):
             assert name in SIMULATOR_USERS, f"{name} imports the simulator (only {sorted(SIMULATOR_USERS)} may)"
+
+
+def test_every_layer_has_a_face_with_all():
+    """Each subpackage re-exports its public names with ``__all__``, and every listed name exists."""
+    import importlib
+
+    import sggd_sym as sg
+    for layer in LAYERS + ["testing"]:
+        package = importlib.import_module(f"sggd_sym.{layer}")
+        assert package.__all__, layer
+        assert [n for n in package.__all__ if not hasattr(package, n)] == [], layer
+    assert [n for n in sg.__all__ if not hasattr(sg, n)] == []
+    # SPEC §4 and the issue's face: costs, training and the verification helpers from the top level
+    for name in ("Circuit", "twirl", "penalty", "circuits", "ops", "groups", "postprocess", "analysis", "costs",
+                 "training", "werner", "data_span_rank", "satisfies_constraint", "lambda_crit"):
+        assert name in sg.__all__, name
+
+
+def test_former_flat_module_paths_are_the_modules_of_their_layers():
+    """``import sggd_sym.costs`` (the flat layout before the layers) gives the one module object of its
+    new home, which keeps its own name and spec."""
+    import importlib
+
+    import sggd_sym as sg
+    from sggd_sym._former_paths import FORMER_MODULE_PATHS
+    for old, new in FORMER_MODULE_PATHS.items():
+        home = importlib.import_module(f"sggd_sym.{new}")
+        assert importlib.import_module(f"sggd_sym.{old}") is home, old
+        assert getattr(sg, old) is home, old
+        assert home.__name__ == home.__spec__.name == f"sggd_sym.{new}", old
+    with pytest.raises(AttributeError):
+        sg.no_such_module

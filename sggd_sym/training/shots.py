@@ -39,7 +39,18 @@ def _controlled_swap(n: int) -> np.ndarray:
 
 
 def swap_test_probability(psi: np.ndarray, phi: np.ndarray) -> float:
-    """``Pr[ancilla = 0]`` of the swap-test circuit on ``|0⟩|ψ⟩|φ⟩``, by statevector simulation."""
+    """``Pr[ancilla = 0]`` of the swap-test circuit on ``|0⟩|ψ⟩|φ⟩``, by statevector simulation.
+
+    Equals ``(1 + |⟨ψ|φ⟩|²)/2``.
+
+    Raises
+    ------
+    InputValueError
+        If ``psi`` and ``phi`` are not states of one register.
+
+    >>> round(swap_test_probability(np.array([1, 0]), np.array([1, 1]) / np.sqrt(2)), 12)
+    0.75
+    """
     psi = np.asarray(psi, dtype=complex)
     phi = np.asarray(phi, dtype=complex)
     n = int(round(np.log2(psi.shape[0])))
@@ -57,7 +68,12 @@ def swap_test_probability(psi: np.ndarray, phi: np.ndarray) -> float:
 class SwapTestPenalty:
     """Shot-noise estimator of ``P(θ)`` for a circuit (simulator ops on ``n`` qubits), a Hermitian
     ``observable`` (numpy) and the elements of a finite group (numpy unitaries, the identity included
-    or not — it is handled exactly).
+    or not — it is handled exactly).  The penalty is Eq. 6 in its swap-test form (module docstring).
+
+    Raises
+    ------
+    InputValueError
+        If the observable is not Hermitian, or an element not unitary, of the register's size.
 
     >>> import numpy as np
     >>> swap = np.eye(4)[[0, 2, 1, 3]]
@@ -98,7 +114,18 @@ class SwapTestPenalty:
 
     @classmethod
     def from_circuit(cls, circuit, observable, group, **options) -> "SwapTestPenalty":
-        """From a :class:`~sggd_sym.Circuit`, an exact observable and a finite group (converted to numpy)."""
+        """From a :class:`~sggd_sym.Circuit`, an exact observable and a finite group (converted to numpy).
+
+        Raises
+        ------
+        InputTypeError
+            If ``group`` is not a :class:`~sggd_sym.symmetry.groups.FiniteGroup`.
+
+        >>> import sympy as sp, sggd_sym as sg
+        >>> est = SwapTestPenalty.from_circuit(sg.Circuit(1).rx(sp.Symbol("t"), 0), sg.ops.Z, sg.groups.finite([sg.ops.Z]))
+        >>> est.order, round(est.exact([np.pi / 4]), 12)        # P = 2 sin²θ
+        (2, 1.0)
+        """
         from sggd_sym.symmetry.groups import FiniteGroup
         from sggd_sym.algebra.pauli_sum import PauliSum
 
@@ -118,7 +145,12 @@ class SwapTestPenalty:
 
     @property
     def swap_tests(self) -> int:
-        """Swap tests per evaluation of ``P̂`` (one per non-identity element and eigenvalue pair)."""
+        """Swap tests per evaluation of ``P̂`` (one per non-identity element and eigenvalue pair).
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> est.swap_tests
+        4
+        """
         return len(self.elements) * len(self.pairs)
 
     def _overlaps(self, theta) -> np.ndarray:
@@ -134,18 +166,38 @@ class SwapTestPenalty:
         return np.array([self.eigenvalues[k] * self.eigenvalues[l] for k, l in self.pairs])
 
     def exact(self, theta) -> float:
-        """``P(θ)`` from the swap-test probabilities with infinitely many shots."""
+        """``P(θ)`` from the swap-test probabilities with infinitely many shots.
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> round(est.exact([np.pi / 4]), 12)      # Õ = cos θ Z + …, T[Õ] = cos θ Z: P = 2 sin²θ
+        1.0
+        """
         f = 2 * self._overlaps(theta) - 1
         return float(self.norm2 - (self.norm2 + np.sum(f @ self._weights())) / self.order)
 
     def variance(self, theta, shots: int) -> float:
-        """Closed-form ``Var P̂`` with ``shots`` shots per swap test."""
+        """Closed-form ``Var P̂`` with ``shots`` shots per swap test.
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> round(est.variance([np.pi / 4], 100), 12)
+        0.0075
+        """
         shots = self._shots(shots)
         f = 2 * self._overlaps(theta) - 1
         return float(np.sum((1 - f**2) @ self._weights() ** 2) / (self.order**2 * shots))
 
     def estimate(self, theta, shots: int, rng, repeats: int | None = None):
-        """``P̂`` from ``shots`` binomial shots per swap test (``repeats`` independent estimates → array)."""
+        """``P̂`` from ``shots`` binomial shots per swap test (``repeats`` independent estimates → array).
+
+        Raises
+        ------
+        InputTypeError
+            If ``rng`` is not a ``numpy.random.Generator``.
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> est.estimate([np.pi / 4], 100, np.random.default_rng(0), repeats=3).round(6).tolist()
+        [1.02, 1.0, 0.78]
+        """
         shots = self._shots(shots)
         if not isinstance(rng, np.random.Generator):
             raise InputTypeError("SwapTestPenalty.estimate: rng expected a numpy Generator")
@@ -157,7 +209,12 @@ class SwapTestPenalty:
         return float(values[0]) if repeats is None else values
 
     def shots_for(self, theta, precision: float) -> tuple[int, int]:
-        """``(shots per swap test, shots per evaluation)`` for a standard deviation ``≤ precision``."""
+        """``(shots per swap test, shots per evaluation)`` for a standard deviation ``≤ precision``.
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> est.shots_for([np.pi / 4], 0.1)
+        (76, 304)
+        """
         if not (np.isfinite(precision) and precision > 0):
             raise InputValueError(f"SwapTestPenalty.shots_for: precision must be > 0, got {precision}")
         per_test = max(1, int(np.ceil(self.variance(theta, 1) / precision**2)))
@@ -193,14 +250,24 @@ class SwapTestPenalty:
         return np.array(comps, dtype=int), np.array(coefs), np.array(probs)
 
     def exact_gradient(self, theta) -> np.ndarray:
-        """``∇P(θ)`` from the gradient's swap tests with infinitely many shots."""
+        """``∇P(θ)`` from the gradient's swap tests with infinitely many shots.
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> est.exact_gradient([np.pi / 4]).round(12).tolist()       # d(2 sin²θ)/dθ = 2 sin 2θ
+        [2.0]
+        """
         comps, coefs, probs = self._gradient_tests(theta)
         grad = np.zeros(len(np.atleast_1d(theta)))
         np.add.at(grad, comps, coefs * (2 * probs - 1))
         return grad
 
     def gradient_variance(self, theta, shots: int) -> np.ndarray:
-        """Closed-form variance of each component of the shot-noise gradient (``shots`` per swap test)."""
+        """Closed-form variance of each component of the shot-noise gradient (``shots`` per swap test).
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> est.gradient_variance([np.pi / 4], 100).round(12).tolist()
+        [0.005]
+        """
         shots = self._shots(shots)
         comps, coefs, probs = self._gradient_tests(theta)
         var = np.zeros(len(np.atleast_1d(theta)))
@@ -208,7 +275,12 @@ class SwapTestPenalty:
         return var
 
     def gradient(self, theta, shots: int, rng, repeats: int | None = None) -> np.ndarray:
-        """Shot-noise ``∇P̂`` (``repeats`` independent estimates → array ``(repeats, p)``)."""
+        """Shot-noise ``∇P̂`` (``repeats`` independent estimates → array ``(repeats, p)``).
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> est.gradient([np.pi / 4], 100, np.random.default_rng(0)).round(6).tolist()
+        [2.055]
+        """
         shots = self._shots(shots)
         if not isinstance(rng, np.random.Generator):
             raise InputTypeError("SwapTestPenalty.gradient: rng expected a numpy Generator")
@@ -222,7 +294,13 @@ class SwapTestPenalty:
 
     def noisy(self, shots: int, rng) -> "NoisyPenalty":
         """A penalty for :func:`sggd_sym.training.train` whose value and gradient are fresh shot-noise
-        estimates at every call (``shots`` per swap test)."""
+        estimates at every call (``shots`` per swap test).
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> value, grad = est.noisy(1000, np.random.default_rng(1)).value_and_gradient([np.pi / 4])
+        >>> round(value, 6), grad.round(6).tolist()
+        (1.022, [1.981])
+        """
         return NoisyPenalty(self, self._shots(shots), rng)
 
     @staticmethod
@@ -233,7 +311,13 @@ class SwapTestPenalty:
 
 
 class NoisyPenalty:
-    """``value_and_gradient(theta (B, p))`` from swap-test shots (see :meth:`SwapTestPenalty.noisy`)."""
+    """``value_and_gradient(theta (B, p))`` from swap-test shots (see :meth:`SwapTestPenalty.noisy`).
+
+    Raises
+    ------
+    InputTypeError
+        If ``rng`` is not a ``numpy.random.Generator``.
+    """
 
     def __init__(self, estimator: SwapTestPenalty, shots: int, rng):
         if not isinstance(rng, np.random.Generator):
@@ -241,6 +325,14 @@ class NoisyPenalty:
         self.estimator, self.shots, self.rng = estimator, shots, rng
 
     def value_and_gradient(self, theta):
+        """Fresh estimates ``(P̂, ∇P̂)`` at ``theta``: shape ``(p,)`` gives a float and ``(p,)``, ``(B, p)``
+        gives ``(B,)`` and ``(B, p)``.
+
+        >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
+        >>> values, grads = NoisyPenalty(est, 1000, np.random.default_rng(1)).value_and_gradient([[0.3], [1.0]])
+        >>> values.shape, grads.shape
+        ((2,), (2, 1))
+        """
         arr = np.atleast_2d(np.asarray(theta, dtype=float))
         values = np.array([self.estimator.estimate(t, self.shots, self.rng) for t in arr])
         grads = np.array([self.estimator.gradient(t, self.shots, self.rng) for t in arr])

@@ -37,6 +37,18 @@ def run_jobs(function: Callable, jobs: Sequence, *, scheduler=None, workers: int
     ``scheduler``: ``None`` for this machine (a process pool of ``workers`` processes, default the
     number of CPUs; ``workers=1`` runs inline), a Dask scheduler address such as
     ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``.  ``progress`` shows a tqdm bar.
+    ``function`` must be picklable (module level) for a pool or a cluster.
+
+    Raises
+    ------
+    InputTypeError
+        If ``function`` is not callable or ``scheduler`` is neither an address nor a Client.
+    InputValueError
+        For a bad ``workers``, a scheduler without ``distributed`` installed, or one not reached within
+        :data:`CONNECT_TIMEOUT` seconds.
+
+    >>> run_jobs(abs, [-3, 1, -2], workers=1)
+    [3, 1, 2]
     """
     if not callable(function):
         raise InputTypeError(f"run_jobs: function must be callable, got {type(function).__name__}")

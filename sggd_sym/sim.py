@@ -65,6 +65,9 @@ _CROT = {"crx": "X", "cry": "Y", "crz": "Z"}
 _ROTATIONS = set(_ROT1) | set(_CROT) | {"pauli", "exp"}
 KNOWN_GATES = tuple(_ROT1) + tuple(_FIXED) + tuple(_CROT) + ("pauli", "exp", "unitary")
 
+#: The witness's one tolerance (input checks, real parts, rank cuts).  Its own on purpose: the simulator
+#: imports nothing of the package, so that it stays an independent check; the package's is
+#: ``sggd_sym.numeric.bridge.DEFAULT_ATOL`` (the same value).
 _TOL = 1e-9
 
 
@@ -120,12 +123,12 @@ def gate_matrix(name, angle=None, data=None):
         return _FIXED[name].copy()
     if name == "unitary":
         u = np.asarray(data, dtype=complex)
-        if not np.allclose(u.conj().T @ u, np.eye(len(u)), atol=1e-10):
+        if not np.allclose(u.conj().T @ u, np.eye(len(u)), rtol=0, atol=_TOL):
             raise ValueError("'unitary' data is not a unitary matrix")
         return u.copy()
     if name == "exp":
         g = np.asarray(data, dtype=complex)
-        if not np.allclose(g, g.conj().T, atol=1e-12):
+        if not np.allclose(g, g.conj().T, rtol=0, atol=_TOL):
             raise ValueError("'exp' generator G is not Hermitian")
         w, v = np.linalg.eigh(g)
         return (v * np.exp(-0.5j * a * w)) @ v.conj().T
@@ -266,8 +269,8 @@ def heisenberg_observable(ops, n, observable, theta=()):
 def expectation(observable, state_or_rho):
     """Real expectation value <psi|O|psi> (vector) or Tr(O rho) (matrix).
 
-    Raises ValueError if the imaginary part exceeds 1e-9 * ||O||_F * ||state||
-    (||psi||^2 for a vector, ||rho||_F for a matrix), i.e. 1e-9 times the
+    Raises ValueError if the imaginary part exceeds _TOL * ||O||_F * ||state||
+    (||psi||^2 for a vector, ||rho||_F for a matrix), i.e. _TOL = 1e-9 times the
     Cauchy-Schwarz bound on the value.
     """
     o = np.asarray(observable, dtype=complex)
@@ -399,7 +402,7 @@ def twirl_monte_carlo(X, sample_unitary, samples, rng):
     return mean, se
 
 
-def _commutant_basis(hamiltonians, unitaries, d, rtol=1e-9):
+def _commutant_basis(hamiltonians, unitaries, d, rtol=_TOL):
     """Orthonormal basis (columns, row-major vec) of {Y: [H,Y]=0, D Y D^dag = Y}."""
     ident = np.eye(d)
     blocks = []
@@ -492,7 +495,7 @@ def _shift_rule(name, data):
         diffs = np.abs(w[:, None] - w[None, :]).ravel()
 
         def within(allowed):
-            return all(min(abs(x - a) for a in allowed) < 1e-9 for x in diffs)
+            return all(min(abs(x - a) for a in allowed) < _TOL for x in diffs)
 
         if within((0.0, 1.0)):
             return _TWO_TERM

@@ -129,7 +129,7 @@ def encode_exact(x1, x2) -> sp.ImmutableMatrix:
     >>> x1, x2 = sp.symbols("x1 x2", real=True)
     >>> encode_exact(x1, x2)[0, 0]
     cos(pi*x1/2)**2*cos(pi*x2/2)**2
-    >>> ops.SWAP * encode_exact(x1, x2) * ops.SWAP == encode_exact(x2, x1)   # Eq. 2: ρ(g·x) = V ρ(x) V†
+    >>> ops.SWAP * encode_exact(x1, x2) * ops.SWAP == encode_exact(x2, x1)   # Eq. 2
     True
     """
     def qubit(a):

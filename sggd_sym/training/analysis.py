@@ -56,6 +56,13 @@ class SymmetricReach:
     numeric minimiser snaps to exact parameters with the same penalty, else a float.  ``certificate``:
     ``{parameter: exact value}`` with ``P = 0`` exactly, or ``None``.  ``symmetric_dimension`` and
     ``reachable_directions``: at the certificate (``None`` without one).
+
+    >>> import sympy as sp, sggd_sym as sg
+    >>> t = sp.Symbol("t", real=True)
+    >>> swap = sg.groups.finite([sg.ops.SWAP])
+    >>> r = symmetric_reach(sg.Circuit(2).ry(t, 0), "ZI", swap, starts=4, steps=50)   # P ≡ 2
+    >>> r.certified, r.min_penalty, r.symmetric_dimension
+    (False, 2, None)
     """
 
     min_penalty: sp.Expr | float
@@ -77,9 +84,21 @@ class SymmetricReach:
 
     @property
     def certified(self) -> bool:
+        """Whether ``P = 0`` was reached at an exact point (:attr:`certificate` is not ``None``)."""
         return self.certificate is not None
 
     def summary(self) -> str:
+        """A few lines of plain text: the least penalty, and the certificate with its local structure.
+
+        >>> import sggd_sym as sg
+        >>> r = symmetric_reach(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2),
+        ...                     starts=4, steps=50)
+        >>> print(r.summary())
+        least penalty: 0 (certified: P = 0 exactly)
+        certificate: theta = 0
+        symmetric set near it: dimension 0 of 1
+        reachable commutant directions there: 0 (commutant coordinates met: 2; at generic symmetric points found: 0)
+        """
         lines = [f"least penalty: {self.min_penalty}"
                  + (" (certified: P = 0 exactly)" if self.certified else
                     f" (numeric minimum {self.numeric_minimum:.6g} over {self.starts} starts)")]
@@ -192,6 +211,22 @@ def symmetric_reach(circuit: Circuit, observable, group: SymmetryGroup, *, start
     ``starts`` random initial points (seeded by ``seed``) are minimised with Adam for ``steps`` steps and
     refined by Levenberg–Marquardt; the best minimiser gives :attr:`SymmetricReach.min_penalty`, the ones
     with ``P ≤ atol`` are snapped to rational multiples of π and certified exactly.
+
+    Raises
+    ------
+    InputTypeError
+        If ``circuit`` is not a :class:`~sggd_sym.Circuit`, or ``starts``, ``steps``, ``seed`` not an int.
+    InputValueError
+        For ``starts < 1`` or a negative ``steps`` or ``seed``.
+
+    Equal rotations on both qubits keep ``ZZ`` swap-symmetric for every θ (Eq. 4 with ``E ≡ 0``):
+
+    >>> import sympy as sp, sggd_sym as sg
+    >>> t = sp.Symbol("t", real=True)
+    >>> swap = sg.groups.finite([sg.ops.SWAP])
+    >>> r = symmetric_reach(sg.Circuit(2).ry(t, 0).ry(t, 1), "ZZ", swap, starts=4, steps=50)
+    >>> r.certificate, r.symmetric_dimension, r.identically_symmetric
+    ({t: 0}, 1, True)
     """
     if not isinstance(circuit, Circuit):
         raise InputTypeError(f"symmetric_reach: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
@@ -356,6 +391,21 @@ def rank_ansatze(candidates, group: SymmetryGroup, *, starts: int = 32, seed: in
     the symmetric points found (``generic_reachable_directions``, then the dimension of the symmetric set);
     then the others by their least penalty.  A heuristic of the paper's remark that good designs have a
     small penalty — not a proof that the first one trains best.
+
+    Raises
+    ------
+    InputValueError
+        If ``candidates`` is empty.
+    InputTypeError
+        If a candidate is not a ``(circuit, observable)`` pair.
+
+    >>> import sympy as sp, sggd_sym as sg
+    >>> t = sp.Symbol("t", real=True)
+    >>> swap = sg.groups.finite([sg.ops.SWAP])
+    >>> ranking = rank_ansatze({"one qubit": (sg.Circuit(2).ry(t, 0), "ZZ"),
+    ...                         "both qubits": (sg.Circuit(2).ry(t, 0).ry(t, 1), "ZZ")}, swap, starts=4, steps=50)
+    >>> [name for name, _ in ranking]
+    ['both qubits', 'one qubit']
     """
     items = list(candidates.items()) if isinstance(candidates, dict) else [(n, (c, o)) for n, c, o in candidates]
     if not items:
@@ -377,7 +427,18 @@ def rank_ansatze(candidates, group: SymmetryGroup, *, starts: int = 32, seed: in
 
 
 def format_ranking(ranking: list[tuple[str, SymmetricReach]]) -> str:
-    """A plain-text table of :func:`rank_ansatze`."""
+    """A plain-text table of :func:`rank_ansatze`.
+
+    >>> import sympy as sp, sggd_sym as sg
+    >>> t = sp.Symbol("t", real=True)
+    >>> swap = sg.groups.finite([sg.ops.SWAP])
+    >>> ranking = rank_ansatze({"one qubit": (sg.Circuit(2).ry(t, 0), "ZZ"),
+    ...                         "both qubits": (sg.Circuit(2).ry(t, 0).ry(t, 1), "ZZ")}, swap, starts=4, steps=50)
+    >>> print(format_ranking(ranking))
+    rank  ansatz       params  min P  certified  sym. dim  reach@cert  reach generic
+    1     both qubits  1       0      yes        1         1           1
+    2     one qubit    1       0      yes        0         0           0
+    """
     header = ("rank", "ansatz", "params", "min P", "certified", "sym. dim", "reach@cert", "reach generic")
     rows = [header]
     for k, (name, r) in enumerate(ranking, start=1):

@@ -57,7 +57,11 @@ def _short(value, limit: int = 80) -> str:
 
 
 class UnknownGateError(InputValueError, AttributeError):
-    """``Circuit(1).iswap``: the circuit has no such gate (an ``AttributeError``, so ``hasattr`` works)."""
+    """``Circuit(1).iswap``: the circuit has no such gate (an ``AttributeError``, so ``hasattr`` works).
+
+    >>> hasattr(Circuit(1), "iswap"), issubclass(UnknownGateError, AttributeError)
+    (False, True)
+    """
 
 _FIXED = {
     "h": ops.H, "x": ops.X, "y": ops.Y, "z": ops.Z, "s": ops.S,
@@ -74,6 +78,9 @@ class Gate:
 
     ``generator`` holds ``{Pauli word on these qubits: coefficient}`` for ``exp(−i angle G/2)`` gates
     (``name == "exp"``, including the one-word ``"pauli"`` gate); ``matrix`` a fixed unitary.
+
+    >>> Circuit(2).ry(sp.Symbol("t"), 1).gates[0]
+    Gate(name='ry', qubits=(1,), angle=t, generator=None, matrix=None)
     """
 
     name: str
@@ -107,7 +114,11 @@ class Gate:
         return None
 
     def exact_matrix(self) -> sp.ImmutableMatrix:
-        """The gate's exact matrix on its own qubits (angle kept symbolic)."""
+        """The gate's exact matrix on its own qubits (angle kept symbolic).
+
+        >>> Gate("ry", (0,), sp.Symbol("t")).exact_matrix().tolist()
+        [[cos(t/2), -sin(t/2)], [sin(t/2), cos(t/2)]]
+        """
         if self.matrix is not None:
             return self.matrix
         k = len(self.qubits)
@@ -130,7 +141,11 @@ class Gate:
         return -a * self.angle / 2
 
     def global_phase(self) -> sp.Expr:
-        """``exp(−i a·angle/2)`` for an identity term ``a·I`` of an ``exp`` generator, else 1."""
+        """``exp(−i a·angle/2)`` for an identity term ``a·I`` of an ``exp`` generator, else 1.
+
+        >>> Gate("exp", (0,), sp.Symbol("t"), generator=(("I", 2), ("Z", 1))).global_phase()
+        exp(-I*t)
+        """
         alpha = self.phase_angle()
         return sp.exp(sp.I * alpha) if alpha != 0 else sp.Integer(1)
 
@@ -148,7 +163,15 @@ class Circuit:
 
     Gates: ``rx ry rz h x y z s sdg t cnot cz swap crx cry crz``, ``pauli(t, word, qubits)`` for
     ``exp(−i t P/2)``, ``exp(t, generator)`` for ``exp(−i t G/2)`` with ``G`` a sum of commuting Pauli
-    words, and ``unitary(matrix, qubits)`` for a fixed exact gate.
+    words, and ``append_unitary(matrix, qubits)`` for a fixed exact gate.  Its unitary enters the model of
+    Eq. 1, ``f_θ(x) = Tr[O U(θ) ρ(x) U(θ)†]``.
+
+    >>> t0, t1 = sp.symbols("t0 t1")
+    >>> c = Circuit(2).ry(t0, 0).rz(t1, 1).cnot(0, 1)
+    >>> c, c.parameters
+    (Circuit(n_qubits=2, gates=3, parameters=(t0, t1)), (t0, t1))
+    >>> Circuit(2, parameters=[t1]).rx(t0, 0).parameters   # declared first, then in order of use
+    (t1, t0)
     """
 
     def __init__(self, n_qubits: int, parameters=()):
@@ -273,37 +296,68 @@ class Circuit:
 
     # -- gates --------------------------------------------------------------------------------
     def rx(self, angle, qubit: int) -> "Circuit":
-        """``RX(angle) = exp(−i angle X/2)`` on ``qubit``."""
+        """``RX(angle) = exp(−i angle X/2)`` on ``qubit``.
+
+        >>> Circuit(1).rx(sp.pi, 0).unitary().tolist()
+        [[0, -I], [-I, 0]]
+        """
         return self._add(Gate("rx", self._qubits("rx", [qubit], 1), self._angle("rx", angle)))
 
     def ry(self, angle, qubit: int) -> "Circuit":
-        """``RY(angle) = exp(−i angle Y/2)`` on ``qubit``."""
+        """``RY(angle) = exp(−i angle Y/2)`` on ``qubit``.
+
+        >>> Circuit(1).ry(sp.pi, 0).unitary().tolist()
+        [[0, -1], [1, 0]]
+        """
         return self._add(Gate("ry", self._qubits("ry", [qubit], 1), self._angle("ry", angle)))
 
     def rz(self, angle, qubit: int) -> "Circuit":
-        """``RZ(angle) = exp(−i angle Z/2)`` on ``qubit``."""
+        """``RZ(angle) = exp(−i angle Z/2)`` on ``qubit``.
+
+        >>> Circuit(1).rz(sp.pi, 0).unitary().tolist()
+        [[-I, 0], [0, I]]
+        """
         return self._add(Gate("rz", self._qubits("rz", [qubit], 1), self._angle("rz", angle)))
 
     def crx(self, angle, control: int, target: int) -> "Circuit":
-        """Controlled ``RX``: ``|0⟩⟨0|⊗I + |1⟩⟨1|⊗RX(angle)``."""
+        """Controlled ``RX``: ``|0⟩⟨0|⊗I + |1⟩⟨1|⊗RX(angle)``.
+
+        >>> Circuit(2).crx(sp.pi, 0, 1).unitary().tolist()
+        [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, -I], [0, 0, -I, 0]]
+        """
         return self._add(Gate("crx", self._qubits("crx", [control, target], 2), self._angle("crx", angle)))
 
     def cry(self, angle, control: int, target: int) -> "Circuit":
-        """Controlled ``RY``."""
+        """Controlled ``RY``: ``|0⟩⟨0|⊗I + |1⟩⟨1|⊗RY(angle)``.
+
+        >>> Circuit(2).cry(sp.pi, 0, 1).unitary().tolist()
+        [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, -1], [0, 0, 1, 0]]
+        """
         return self._add(Gate("cry", self._qubits("cry", [control, target], 2), self._angle("cry", angle)))
 
     def crz(self, angle, control: int, target: int) -> "Circuit":
-        """Controlled ``RZ``."""
+        """Controlled ``RZ``: ``|0⟩⟨0|⊗I + |1⟩⟨1|⊗RZ(angle)``.
+
+        >>> Circuit(2).crz(sp.pi, 0, 1).unitary().tolist()
+        [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, -I, 0], [0, 0, 0, I]]
+        """
         return self._add(Gate("crz", self._qubits("crz", [control, target], 2), self._angle("crz", angle)))
 
     def pauli(self, angle, word: str, qubits) -> "Circuit":
-        """``exp(−i angle P/2)`` for the Pauli word ``P`` (``word[k]`` acts on ``qubits[k]``)."""
+        """``exp(−i angle P/2)`` for the Pauli word ``P`` (``word[k]`` acts on ``qubits[k]``).
+
+        >>> Circuit(1).pauli(sp.pi, "X", [0]).unitary() == Circuit(1).rx(sp.pi, 0).unitary()
+        True
+        """
         return self.exp(angle, {word: 1}, qubits, _name="pauli")
 
     def exp(self, angle, generator: dict[str, object], qubits=None, *, _name: str = "exp") -> "Circuit":
         """``exp(−i angle G/2)`` with ``G = Σ_k g_k W_k`` a real sum of mutually commuting Pauli words.
 
         ``generator`` maps Pauli words (on ``qubits``, default all qubits) to exact real coefficients.
+
+        >>> Circuit(2).exp(sp.pi, {"XX": 1, "ZZ": 1}).unitary().tolist()   # exp(−iπ XX/2) exp(−iπ ZZ/2)
+        [[0, 0, 0, -1], [0, 0, 1, 0], [0, 1, 0, 0], [-1, 0, 0, 0]]
         """
         where = _name
         if not isinstance(generator, dict) or not generator:
@@ -382,7 +436,11 @@ class Circuit:
         return self._fixed("t", [qubit])
 
     def cnot(self, control: int, target: int) -> "Circuit":
-        """CNOT with ``control`` first."""
+        """CNOT with ``control`` first.
+
+        >>> Circuit(2).cnot(1, 0).unitary().tolist()
+        [[1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0], [0, 1, 0, 0]]
+        """
         return self._fixed("cnot", [control, target])
 
     def cz(self, a: int, b: int) -> "Circuit":
@@ -392,7 +450,11 @@ class Circuit:
         return self._fixed("swap", [a, b])
 
     def extend(self, other: "Circuit") -> "Circuit":
-        """Append the gates of ``other`` (same number of qubits)."""
+        """Append the gates of ``other`` (same number of qubits).
+
+        >>> len(Circuit(1).ry(sp.Symbol("t"), 0).extend(Circuit(1).h(0)))
+        2
+        """
         if not isinstance(other, Circuit) or other.n_qubits != self.n_qubits:
             raise InputValueError("Circuit.extend: other must be a Circuit on the same number of qubits")
         for gate in other.gates:
@@ -403,7 +465,11 @@ class Circuit:
 
     # -- matrices ---------------------------------------------------------------------------------
     def unitary_numeric(self, values) -> np.ndarray:
-        """``U(θ)`` as a complex numpy array for parameter ``values`` (in :attr:`parameters` order)."""
+        """``U(θ)`` as a complex numpy array for parameter ``values`` (in :attr:`parameters` order).
+
+        >>> np.round(Circuit(1).ry(sp.Symbol("t"), 0).unitary_numeric([np.pi]).real, 6).tolist()
+        [[0.0, -1.0], [1.0, 0.0]]
+        """
         theta = self._values("unitary_numeric", values)
         subs = dict(zip(self.parameters, theta))
         d = self.dim
@@ -427,6 +493,9 @@ class Circuit:
 
         Parameterised angles become ``(index, scale, offset)``; only plain floats and numpy arrays are
         produced, so the simulator stays independent of SymPy.
+
+        >>> Circuit(2).ry(2 * sp.Symbol("t") + 1, 0).cnot(0, 1).to_sim_ops()
+        [('ry', (0,), (0, 2.0, 1.0), None), ('cnot', (0, 1), None, None)]
         """
         index = {p: j for j, p in enumerate(self.parameters)}
         out = []
@@ -461,6 +530,11 @@ def werner_ansatz(theta: sp.Symbol | None = None) -> Circuit:
 
     Written as ``exp(−iθG/2)`` with ``G = −2|1⟩⟨1|⊗|−⟩⟨−| = (−II + IX + ZI − ZX)/2``, a sum of
     commuting Pauli words, so ``U(0) = I`` and ``U(π) = CNOT``.
+
+    >>> c = werner_ansatz()
+    >>> theta, = c.parameters
+    >>> c.unitary().subs(theta, 0) == sp.eye(4), c.unitary().subs(theta, sp.pi) == ops.CNOT
+    (True, True)
     """
     theta = sp.Symbol("theta", real=True) if theta is None else theta
     half = sp.Rational(1, 2)
@@ -472,6 +546,10 @@ def hardware_efficient(n_qubits: int, layers: int, *, rotations=("ry", "rz"), en
     """Hardware-efficient ansatz: per layer, each rotation of ``rotations`` on every qubit, then a chain of
     ``entangler`` gates ``(0,1), (1,2), …``; optionally a last rotation layer.  Parameters
     ``theta_0, theta_1, …`` in order of use.
+
+    >>> c = hardware_efficient(2, 1)
+    >>> c.parameters, [gate.name for gate in c.gates]
+    ((theta_0, theta_1, theta_2, theta_3), ['ry', 'rz', 'ry', 'rz', 'cnot'])
     """
     n = _checks.integer("hardware_efficient", "n_qubits", n_qubits, minimum=1)
     layers = _checks.integer("hardware_efficient", "layers", layers, minimum=0)

@@ -47,14 +47,29 @@ _CONSTANT_ANGLES = (sp.pi / 2, 2 * sp.pi / 3, -sp.pi / 2, sp.pi)
 
 
 def fast_settings(max_examples: int, **kwargs):
-    """``hypothesis.settings`` for this suite: no deadline, derandomized (seeded), bounded examples."""
+    """``hypothesis.settings`` for this suite: no deadline, derandomized (seeded), bounded examples.
+
+    ``kwargs`` go to ``hypothesis.settings``.
+
+    >>> s = fast_settings(7)
+    >>> s.max_examples, s.derandomize, s.deadline
+    (7, True, None)
+    """
     return settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much], **kwargs)
 
 
 def small_rationals(max_numerator: int = 3, max_denominator: int = 2, *, nonzero: bool = False):
-    """Exact rationals ``p/q`` with ``|p| ≤ max_numerator`` and ``1 ≤ q ≤ max_denominator``."""
+    """Exact rationals ``p/q`` with ``|p| ≤ max_numerator`` and ``1 ≤ q ≤ max_denominator``.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(20)
+    ... @given(small_rationals(nonzero=True))
+    ... def check(x):
+    ...     assert x != 0 and abs(x.p) <= 3 and x.q <= 2
+    >>> check()
+    """
     values = st.builds(sp.Rational, st.integers(-max_numerator, max_numerator), st.integers(1, max_denominator))
     return values.filter(lambda r: r != 0) if nonzero else values
 
@@ -62,7 +77,15 @@ def small_rationals(max_numerator: int = 3, max_denominator: int = 2, *, nonzero
 @st.composite
 def angles(draw, parameters):
     """An exact angle linear in one of ``parameters``: ``a·θ + b`` with ``a ∈ {±1, 2, 1/2, 3/2}`` and
-    ``b ∈ {0, ±π/2, π}``, or (rarely) a constant such as ``2π/3``."""
+    ``b ∈ {0, ±π/2, π}``, or (rarely) a constant such as ``2π/3``.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(20)
+    ... @given(angles([sp.Symbol("a")]))
+    ... def check(x):
+    ...     assert x.free_symbols <= {sp.Symbol("a")}
+    >>> check()
+    """
     if not parameters or draw(st.integers(0, 7)) == 0:
         return draw(st.sampled_from(_CONSTANT_ANGLES))
     theta = draw(st.sampled_from(parameters))
@@ -70,7 +93,15 @@ def angles(draw, parameters):
 
 
 def pauli_words(n: int, *, allow_identity: bool = True):
-    """Pauli words of length ``n`` (letters ``IXYZ``); without ``allow_identity`` never ``I…I``."""
+    """Pauli words of length ``n`` (letters ``IXYZ``); without ``allow_identity`` never ``I…I``.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(20)
+    ... @given(pauli_words(2, allow_identity=False))
+    ... def check(x):
+    ...     assert len(x) == 2 and x != "II"
+    >>> check()
+    """
     words = st.text(alphabet="IXYZ", min_size=n, max_size=n)
     return words if allow_identity else words.filter(lambda w: set(w) != {"I"})
 
@@ -81,7 +112,15 @@ def circuits(draw, *, min_qubits: int = 1, max_qubits: int = 3, max_gates: int =
     """A random :class:`~sggd_sym.Circuit` on ``min_qubits..max_qubits`` qubits with ``1..max_gates`` gates
     from ``gates`` and parameters ``theta_0..`` possibly reused (slopes 2, 1/2, …; offsets π/4, …).
 
-    At least ``min_parameterised`` gates carry a parameter (when the gate set allows it).
+    At least ``min_parameterised`` gates carry a parameter (when the gate set allows it); its angle may
+    still be one of the rare constants of :func:`angles`.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(10)
+    ... @given(circuits(min_qubits=2, max_qubits=2, max_gates=3, gates=("ry", "cnot")))
+    ... def check(x):
+    ...     assert x.n_qubits == 2 and 1 <= len(x) <= 3 and len(x.parameters) <= 3
+    >>> check()
     """
     n = draw(st.integers(min_qubits, max_qubits))
     k = draw(st.integers(1, max_parameters))
@@ -119,7 +158,20 @@ def _add_gate(draw, circuit, kind: str, n: int, params) -> None:
 @st.composite
 def symmetric_swap_circuits(draw, *, max_gates: int = 6, max_parameters: int = 2):
     """Two-qubit circuits whose every gate commutes with SWAP (so ``U†OU`` is swap-invariant for a
-    swap-invariant ``O``): equal rotations on both qubits, ``XX/YY/ZZ`` rotations, ``cz``, ``swap``."""
+    swap-invariant ``O``): equal rotations on both qubits, ``XX/YY/ZZ`` rotations, ``cz``, ``swap``.
+
+    Their penalty (Eq. 6) under ``{I, SWAP}`` vanishes identically for a swap-invariant observable.
+
+    >>> from hypothesis import given
+    >>> import numpy as np
+    >>> swap = np.array(sg.ops.SWAP, dtype=float)
+    >>> @fast_settings(5)
+    ... @given(symmetric_swap_circuits(max_gates=3))
+    ... def check(x):
+    ...     u = x.unitary_numeric([0.3] * len(x.parameters))
+    ...     assert np.allclose(swap @ u, u @ swap)
+    >>> check()
+    """
     k = draw(st.integers(1, max_parameters))
     params = [sp.Symbol(f"theta_{j}", real=True) for j in range(k)]
     circuit = sg.Circuit(2)
@@ -142,7 +194,17 @@ def symmetric_swap_circuits(draw, *, max_gates: int = 6, max_parameters: int = 2
 
 @st.composite
 def pauli_sums(draw, n: int, *, max_terms: int = 3, max_numerator: int = 3, max_denominator: int = 2):
-    """An exact Hermitian observable ``Σ_P a_P P`` with 1..max_terms small rational ``a_P`` (not all zero)."""
+    """An exact Hermitian observable ``Σ_P a_P P`` with 1..max_terms small rational ``a_P`` (not all zero).
+
+    Drawn as a matrix (:func:`sggd_sym.algebra.ops.from_pauli_terms`).
+
+    >>> from hypothesis import given
+    >>> @fast_settings(10)
+    ... @given(pauli_sums(2))
+    ... def check(x):
+    ...     assert x.shape == (4, 4) and x == x.H and not x.is_zero_matrix
+    >>> check()
+    """
     count = draw(st.integers(1, max_terms))
     terms = {}
     for _ in range(count):
@@ -154,7 +216,15 @@ def pauli_sums(draw, n: int, *, max_terms: int = 3, max_numerator: int = 3, max_
 
 @st.composite
 def rational_matrices(draw, dim: int, *, complex_entries: bool = True, density: float = 0.5):
-    """A ``dim × dim`` exact matrix with small rational (complex) entries, about ``density`` of them nonzero."""
+    """A ``dim × dim`` exact matrix with small rational (complex) entries, about ``density`` of them nonzero.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(10)
+    ... @given(rational_matrices(2, complex_entries=False))
+    ... def check(x):
+    ...     assert x.shape == (2, 2) and all(e.is_Rational for e in x)
+    >>> check()
+    """
     entries = []
     for _ in range(dim * dim):
         if draw(st.floats(0, 1)) > density:
@@ -168,7 +238,15 @@ def rational_matrices(draw, dim: int, *, complex_entries: bool = True, density: 
 
 @st.composite
 def hermitian_rational_matrices(draw, dim: int):
-    """``(A + A†)/2`` for a random exact rational matrix ``A``."""
+    """``(A + A†)/2`` for a random exact rational matrix ``A``.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(10)
+    ... @given(hermitian_rational_matrices(2))
+    ... def check(x):
+    ...     assert x == x.H
+    >>> check()
+    """
     a = draw(rational_matrices(dim))
     return ((a + a.H) / 2).applyfunc(sp.expand)
 
@@ -176,7 +254,15 @@ def hermitian_rational_matrices(draw, dim: int):
 @st.composite
 def finite_groups(draw, n: int):
     """A finite group on ``n`` qubits generated by 1–2 random Pauli words (finite up to phase) and/or a
-    qubit transposition (``n ≥ 2``); at most ``16·2 = 32`` elements on 3 qubits."""
+    qubit transposition (``n ≥ 2``); at most ``16·2 = 32`` elements on 3 qubits.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(5)
+    ... @given(finite_groups(2))
+    ... def check(x):
+    ...     assert x.n_qubits == 2 and 2 <= x.order <= 32
+    >>> check()
+    """
     gens = [sg.ops.pauli(draw(pauli_words(n, allow_identity=False)))
             for _ in range(draw(st.integers(0, 2)))]
     if n >= 2 and (not gens or draw(st.booleans())):
@@ -191,7 +277,16 @@ def finite_groups(draw, n: int):
 
 @st.composite
 def circuit_problems(draw, *, min_qubits: int = 1, max_qubits: int = 3, max_gates: int = 6, gates=GATES):
-    """``(circuit, observable)``: a :func:`circuits` draw and a :func:`pauli_sums` observable on its qubits."""
+    """``(circuit, observable)``: a :func:`circuits` draw and a :func:`pauli_sums` observable on its qubits.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(5)
+    ... @given(circuit_problems(max_qubits=2, max_gates=3))
+    ... def check(x):
+    ...     circuit, observable = x
+    ...     assert observable.shape == (circuit.dim, circuit.dim)
+    >>> check()
+    """
     circuit = draw(circuits(min_qubits=min_qubits, max_qubits=max_qubits, max_gates=max_gates, gates=gates))
     return circuit, draw(pauli_sums(circuit.n_qubits))
 
@@ -202,6 +297,14 @@ def penalty_problems(draw, names=None, *, groups=None, max_qubits: int = 2, max_
     presets on at most ``max_qubits`` qubits), a :func:`circuit_problems` draw on its qubits.
 
     ``groups`` maps extra names to groups (looked up before the presets).
+
+    >>> from hypothesis import given
+    >>> @fast_settings(5)
+    ... @given(penalty_problems(["finite([SWAP])"], max_gates=3))
+    ... def check(x):
+    ...     circuit, observable, group = x
+    ...     assert circuit.n_qubits == group.n_qubits == 2
+    >>> check()
     """
     extra = dict(groups or {})
     if names is None:
@@ -214,13 +317,29 @@ def penalty_problems(draw, names=None, *, groups=None, max_qubits: int = 2, max_
 
 
 def preset_names(*, max_qubits: int = 3):
-    """Names of :data:`~sggd_sym.testing.assertions.PRESETS` on at most ``max_qubits`` qubits."""
+    """Names of :data:`~sggd_sym.testing.assertions.PRESETS` on at most ``max_qubits`` qubits.
+
+    >>> from hypothesis import given
+    >>> @fast_settings(10)
+    ... @given(preset_names(max_qubits=2))
+    ... def check(x):
+    ...     assert preset_group(x).n_qubits <= 2
+    >>> check()
+    """
     names = [k for k in PRESETS if preset_group(k).n_qubits <= max_qubits]
     return st.sampled_from(sorted(names))
 
 
 def parameter_points(p: int, *, batch: int = 3, seed_range: int = 2**16):
-    """A ``(batch, p)`` list of float parameter vectors in ``[−π, π]`` (from an integer seed, so shrinkable)."""
+    """A ``(batch, p)`` array of float parameter vectors in ``[−π, π]`` (from an integer seed, so shrinkable).
+
+    >>> from hypothesis import given
+    >>> @fast_settings(10)
+    ... @given(parameter_points(2, batch=3))
+    ... def check(x):
+    ...     assert x.shape == (3, 2) and abs(x).max() <= 3.15
+    >>> check()
+    """
     import numpy as np
 
     return st.integers(0, seed_range).map(

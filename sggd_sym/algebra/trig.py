@@ -28,7 +28,13 @@ __all__ = ["TrigRing", "CompiledTrigPolynomials", "linear_angle", "base_frequenc
 
 
 def linear_angle(where: str, angle, parameters: tuple[sp.Symbol, ...]) -> tuple[dict[int, sp.Rational], sp.Expr]:
-    """Split ``angle = Σ_j a_j θ_j + b`` into rational slopes ``{j: a_j}`` and an exact constant ``b``."""
+    """Split ``angle = Σ_j a_j θ_j + b`` into rational slopes ``{j: a_j}`` and an exact constant ``b``.
+
+    >>> a, b = sp.symbols("a b")
+    >>> slopes, constant = linear_angle("example", 2 * a + b / 3 + sp.pi / 4, (a, b))
+    >>> sorted(slopes.items()), constant
+    ([(0, 2), (1, 1/3)], pi/4)
+    """
     angle = sp.sympify(angle)
     index = {p: j for j, p in enumerate(parameters)}
     slopes: dict[int, sp.Rational] = {}
@@ -47,7 +53,13 @@ def linear_angle(where: str, angle, parameters: tuple[sp.Symbol, ...]) -> tuple[
 
 
 def base_frequencies(slope_lists: list[dict[int, sp.Rational]], n_parameters: int) -> tuple[sp.Rational, ...]:
-    """Per parameter, the largest ω_j such that every slope of θ_j is an integer multiple of ω_j."""
+    """Per parameter, the largest ω_j such that every slope of θ_j is an integer multiple of ω_j.
+
+    A parameter with no slope gets ``1``.
+
+    >>> base_frequencies([{0: sp.Rational(1, 2)}, {0: sp.Integer(1), 1: sp.Rational(2, 3)}], 3)
+    (1/2, 2/3, 1)
+    """
     freqs = []
     for j in range(n_parameters):
         slopes = [abs(s[j]) for s in slope_lists if j in s]
@@ -71,6 +83,9 @@ def exact_domain(constants) -> object:
     Nested radicals such as ``cos(π/16)`` would make SymPy search a primitive element of a large number
     field, which can take minutes; ``EX`` stays exact and fast there, at the price of zero tests that
     may miss identities between such radicals (numerics are unaffected).
+
+    >>> exact_domain([1, sp.Rational(1, 2)]), exact_domain([sp.sqrt(2) / 2]), exact_domain([sp.cos(sp.pi / 16)])
+    (QQ, QQ<sqrt(2)>, EX)
     """
     values = [sp.expand(sp.sympify(c)) for c in constants]
     values = [v for v in values if not v.is_Rational]
@@ -98,6 +113,14 @@ class TrigRing:
         The base frequency ``ω_j`` of each parameter.
     domain : sympy domain
         The exact coefficient domain (``QQ`` unless constants need more).
+
+    Examples
+    --------
+    >>> t = sp.Symbol("t")
+    >>> R = TrigRing((t,), (sp.Rational(1, 2),))      # c0 = cos(t/2), s0 = sin(t/2)
+    >>> c, s = R.cos_sin({0: sp.Integer(1)}, 0)       # cos t, sin t
+    >>> c, s, R.to_expr(c)
+    (2*c0**2 - 1, 2*c0*s0, cos(t))
     """
 
     def __init__(self, parameters, frequencies, domain=QQ):
@@ -119,11 +142,19 @@ class TrigRing:
         return len(self.parameters)
 
     def constant(self, value) -> PolyElement:
-        """The constant polynomial ``value`` (an exact number)."""
+        """The constant polynomial ``value`` (an exact number).
+
+        >>> TrigRing((sp.Symbol("t"),), (1,)).constant(sp.Rational(1, 2))
+        1/2
+        """
         return self.ring.ground_new(self.domain.from_sympy(sp.expand(sp.sympify(value))))
 
     def cos_sin(self, slopes: dict[int, sp.Rational], constant) -> tuple[PolyElement, PolyElement]:
-        """``(cos φ, sin φ)`` for ``φ = Σ_j slopes[j]·θ_j + constant``, reduced."""
+        """``(cos φ, sin φ)`` for ``φ = Σ_j slopes[j]·θ_j + constant``, reduced.
+
+        >>> TrigRing((sp.Symbol("t"),), (1,)).cos_sin({0: sp.Integer(1)}, sp.pi / 2)   # cos(t + π/2)
+        (-s0, c0)
+        """
         c = self.constant(sp.cos(constant))
         s = self.constant(sp.sin(constant))
         for j, slope in sorted(slopes.items()):
@@ -155,7 +186,12 @@ class TrigRing:
 
     # -- canonical form -----------------------------------------------------------------------
     def reduce(self, poly: PolyElement) -> PolyElement:
-        """Canonical form: no ``s_j`` appears squared (``s_j² → 1 − c_j²``)."""
+        """Canonical form: no ``s_j`` appears squared (``s_j² → 1 − c_j²``).
+
+        >>> R = TrigRing((sp.Symbol("t"),), (1,))
+        >>> R.reduce(R.sin[0] ** 2)
+        -c0**2 + 1
+        """
         p = self.n_parameters
         if p == 0 or all(max(m[p:], default=0) < 2 for m in poly.keys()):
             return poly
@@ -171,14 +207,24 @@ class TrigRing:
 
     # -- calculus -----------------------------------------------------------------------------
     def derivative(self, poly: PolyElement, j: int) -> PolyElement:
-        """``∂/∂θ_j`` of ``poly``: ``∂c_j = −ω_j s_j``, ``∂s_j = ω_j c_j``, then reduced."""
+        """``∂/∂θ_j`` of ``poly``: ``∂c_j = −ω_j s_j``, ``∂s_j = ω_j c_j``, then reduced.
+
+        >>> R = TrigRing((sp.Symbol("t"),), (sp.Rational(1, 2),))
+        >>> R.derivative(R.cos[0], 0)
+        -1/2*s0
+        """
         omega = self.domain.from_sympy(self.frequencies[j])
         dc = poly.diff(self.cos[j]) * (-self.sin[j]) if poly.degree(self.cos[j]) > 0 else self.ring.zero
         ds = poly.diff(self.sin[j]) * self.cos[j] if poly.degree(self.sin[j]) > 0 else self.ring.zero
         return self.reduce((dc + ds) * omega)
 
     def depends_on(self, poly: PolyElement, j: int) -> bool:
-        """Whether ``poly`` involves ``θ_j`` (exact: the canonical form is unique)."""
+        """Whether ``poly`` involves ``θ_j`` (exact: the canonical form is unique).
+
+        >>> R = TrigRing((sp.Symbol("t"),), (1,))
+        >>> R.depends_on(R.reduce(R.sin[0] ** 2 + R.cos[0] ** 2), 0), R.depends_on(R.cos[0], 0)
+        (False, True)
+        """
         return poly.degree(self.cos[j]) > 0 or poly.degree(self.sin[j]) > 0
 
     # -- display and evaluation ---------------------------------------------------------------
@@ -192,6 +238,12 @@ class TrigRing:
 
         Parameters that enter only through even combinations of half angles are rewritten in the
         doubled angle first, so that e.g. ``3(1 − cos⁴(θ/2))`` displays as ``(3/4)(1 − cos θ)(3 + cos θ)``.
+
+        >>> t = sp.Symbol("t")
+        >>> R = TrigRing((t,), (sp.Rational(1, 2),))
+        >>> expr = R.to_expr(3 * (1 - R.cos[0] ** 4))     # the Werner penalty of Eq. 11
+        >>> expr, sp.factor(expr)
+        (-3*cos(t)**2/4 - 3*cos(t)/2 + 9/4, -3*(cos(t) - 1)*(cos(t) + 3)/4)
         """
         poly, freqs = self._coarsest(poly)
         p = self.n_parameters
@@ -239,7 +291,13 @@ class TrigRing:
         return self.reduce(out)
 
     def compile(self, polys: list[PolyElement]) -> "CompiledTrigPolynomials":
-        """A numpy evaluator of ``polys`` and their Jacobian (see :class:`CompiledTrigPolynomials`)."""
+        """A numpy evaluator of ``polys`` and their Jacobian (see :class:`CompiledTrigPolynomials`).
+
+        >>> R = TrigRing((sp.Symbol("t"),), (1,))
+        >>> f = R.compile([R.cos[0], R.sin[0]])
+        >>> [round(float(v), 6) for v in f.values([0.0])]
+        [1.0, 0.0]
+        """
         return CompiledTrigPolynomials(self, list(polys))
 
 

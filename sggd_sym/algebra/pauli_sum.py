@@ -189,6 +189,11 @@ class PauliSum(Mapping):
 
     @property
     def dim(self) -> int:
+        """``d = 2ⁿ``, the side of the matrix (never formed here).
+
+        >>> PauliSum.word("ZIIIIIIIIIII").dim
+        4096
+        """
         return 2**self.n_qubits
 
     # -- algebra -------------------------------------------------------------------------------

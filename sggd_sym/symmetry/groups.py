@@ -146,7 +146,17 @@ class SymmetryGroup:
 
     @cached_property
     def pauli_coordinates(self) -> tuple[tuple[dict[str, sp.Expr], sp.Expr], ...]:
-        """The whole commutant basis as ``({P: Tr(B_i P)}, ‖B_i‖²)``, exact and real (small registers)."""
+        """The whole commutant basis as ``({P: Tr(B_i P)}, ‖B_i‖²)``, exact and real (small registers).
+
+        Raises
+        ------
+        DerivationBudgetError
+            For a Pauli-native group past ``FULL_BASIS_QUBIT_LIMIT`` (8) qubits; use
+            :meth:`commutant_coordinates` instead.
+
+        >>> finite([ops.SWAP]).pauli_coordinates[:2]
+        (({'II': 4}, 4), ({'IX': 4, 'XI': 4}, 8))
+        """
         if self.pauli_structure is not None:
             if self.n_qubits > FULL_BASIS_QUBIT_LIMIT:
                 raise DerivationBudgetError(
@@ -293,7 +303,11 @@ class FiniteGroup(SymmetryGroup):
 
     @cached_property
     def generators(self) -> tuple[sp.ImmutableMatrix, ...]:
-        """The generators as exact matrices (formed on request, small registers only)."""
+        """The generators as exact matrices (formed on request, small registers only).
+
+        >>> cyclic_shift(3).generators[0] == ops.permutation_operator((1, 2, 0))
+        True
+        """
         if self._matrices is not None:
             return self._matrices
         _dense_guard(f"{self.name}: generators as matrices", self.n_qubits)
@@ -301,7 +315,13 @@ class FiniteGroup(SymmetryGroup):
 
     @cached_property
     def pauli_maps(self) -> tuple[SignedPauliMap, ...] | None:
-        """The generators' actions on Pauli words (``None`` if some generator is not Clifford)."""
+        """The generators' actions on Pauli words (``None`` if some generator is not Clifford).
+
+        >>> finite([ops.SWAP]).pauli_maps[0].apply("XZ")
+        (1, 'ZX')
+        >>> finite([sp.diag(1, sp.exp(sp.I * sp.pi / 4))]).pauli_maps is None     # T
+        True
+        """
         if self._maps is not None:
             return self._maps
         maps = []
@@ -330,7 +350,11 @@ class FiniteGroup(SymmetryGroup):
     @cached_property
     def order(self) -> int:
         """``|G|`` (up to phases).  Qubit-permutation groups by Schreier–Sims; others by a closure that
-        stops at ``max_order`` (raising :class:`GroupTooLargeError`, also for infinite groups)."""
+        stops at ``max_order`` (raising :class:`GroupTooLargeError`, also for infinite groups).
+
+        >>> permutations(5).order, finite([ops.pauli("XX"), ops.pauli("ZZ")]).order
+        (120, 4)
+        """
         if self._permutations is not None:
             return int(self._permutations.order())
         if self.pauli_maps is not None:
@@ -339,7 +363,11 @@ class FiniteGroup(SymmetryGroup):
 
     @cached_property
     def elements(self) -> tuple[sp.ImmutableMatrix, ...]:
-        """All elements (up to phase) as exact matrices, by breadth-first closure; raises past ``max_order``."""
+        """All elements (up to phase) as exact matrices, by breadth-first closure; raises past ``max_order``.
+
+        >>> [v == ops.identity(1) or v == ops.Z for v in finite([ops.Z]).elements]
+        [True, True]
+        """
         if self.order > self.max_order:
             raise GroupTooLargeError(
                 f"finite: the group has {self.order} elements, past max_order={self.max_order}; pass a larger "
@@ -500,6 +528,11 @@ class LieGroup(SymmetryGroup):
 
     @cached_property
     def hamiltonians(self) -> tuple[sp.ImmutableMatrix, ...]:
+        """The Hermitian generators ``H_a`` as exact matrices (formed on request for the presets).
+
+        >>> u1_charge(2).hamiltonians[0] == ops.pauli("ZI") + ops.pauli("IZ")
+        True
+        """
         if self._hamiltonians is not None:
             return self._hamiltonians
         _dense_guard(f"{self.name}: generators as matrices", self.n_qubits)
@@ -507,6 +540,11 @@ class LieGroup(SymmetryGroup):
 
     @cached_property
     def discrete(self) -> tuple[sp.ImmutableMatrix, ...]:
+        """The discrete elements ``D_b`` as exact matrices (empty for a connected group).
+
+        >>> lie([ops.Z], discrete=[ops.X]).discrete == (ops.X,), u1_charge(2).discrete
+        (True, ())
+        """
         if self._discrete is not None:
             return self._discrete
         _dense_guard(f"{self.name}: discrete elements as matrices", self.n_qubits)

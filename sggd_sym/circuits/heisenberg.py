@@ -71,7 +71,15 @@ class _GrowthBudget:
 
 @dataclass
 class HeisenbergObservable:
-    """``Õ(θ) = Σ_P a_P(θ) P`` with exact trig-polynomial coefficients ``terms[P] = a_P``."""
+    """``Õ(θ) = Σ_P a_P(θ) P`` with exact trig-polynomial coefficients ``terms[P] = a_P`` (Eq. 1).
+
+    Made by :func:`heisenberg_observable`.
+
+    >>> t = sp.Symbol("t")
+    >>> h = heisenberg_observable(Circuit(1).ry(t, 0), "Z")     # RY(t)† Z RY(t) = cos t Z − sin t X
+    >>> sorted(h.terms), h.parameters, h.n_qubits
+    (['X', 'Z'], (t,), 1)
+    """
 
     circuit: Circuit
     observable: PauliSum
@@ -87,21 +95,39 @@ class HeisenbergObservable:
         return self.trig.parameters
 
     def coefficient(self, word: str) -> sp.Expr:
-        """The coefficient ``a_P(θ) = Tr(P Õ)/d`` as a SymPy expression."""
+        """The coefficient ``a_P(θ) = Tr(P Õ)/d`` as a SymPy expression.
+
+        >>> h = heisenberg_observable(Circuit(1).ry(sp.Symbol("t"), 0), "Z")
+        >>> h.coefficient("Z"), h.coefficient("X"), h.coefficient("Y")
+        (cos(t), -sin(t), 0)
+        """
         return self.trig.to_expr(self.terms.get(word, self.trig.ring.zero))
 
     def matrix(self) -> sp.ImmutableMatrix:
-        """``Õ(θ)`` as an exact SymPy matrix (small registers)."""
+        """``Õ(θ)`` as an exact SymPy matrix (small registers).
+
+        >>> heisenberg_observable(Circuit(1).ry(sp.Symbol("t"), 0), "Z").matrix().tolist()
+        [[cos(t), -sin(t)], [-sin(t), -cos(t)]]
+        """
         return terms_matrix(self.terms, self.trig, self.n_qubits)
 
     @cached_property
     def unused_parameters(self) -> tuple[sp.Symbol, ...]:
-        """Parameters on which ``Õ`` does not depend (e.g. gates after the last light-cone gate)."""
+        """Parameters on which ``Õ`` does not depend (e.g. gates after the last light-cone gate).
+
+        >>> t, u = sp.symbols("t u")
+        >>> heisenberg_observable(Circuit(2).ry(t, 1).rx(u, 0), "ZI").unused_parameters
+        (t,)
+        """
         return tuple(p for j, p in enumerate(self.parameters)
                      if not any(self.trig.depends_on(poly, j) for poly in self.terms.values()))
 
     def n_terms(self) -> int:
-        """Total number of monomials over all Pauli coefficients."""
+        """Total number of monomials over all Pauli coefficients.
+
+        >>> heisenberg_observable(Circuit(1).ry(sp.Symbol("t"), 0), "Z").n_terms()
+        2
+        """
         return sum(len(q) for q in self.terms.values())
 
 
@@ -151,6 +177,12 @@ def heisenberg_observable(circuit: Circuit, observable, *, extra_constants=(),
     (decomposed from its nonzero entries).  ``budget`` bounds the total number of polynomial terms,
     checked after every gate, and ``seconds`` the time, predicted gate by gate from the measured cost
     per term (``DerivationBudgetError`` past either, with the figure; ``None``: no bound).
+
+    >>> from sggd_sym.circuits.circuit import werner_ansatz
+    >>> c = werner_ansatz()
+    >>> O_tilde = heisenberg_observable(c, ops.SWAP).matrix()     # Eq. 9 ansatz, O = F
+    >>> O_tilde.trace(), sp.expand((O_tilde * ops.SWAP).trace())  # the traces behind Eq. 10
+    (2, 3*cos(theta)/2 + 5/2)
     """
     if not isinstance(circuit, Circuit):
         raise InputTypeError(f"heisenberg_observable: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
@@ -206,7 +238,12 @@ def _conjugate(terms: dict[str, PolyElement], gate: Gate, trig: TrigRing, n: int
 
 
 def terms_matrix(terms: dict[str, PolyElement], trig: TrigRing, n: int) -> sp.ImmutableMatrix:
-    """``Σ_P a_P(θ) P`` as an exact SymPy matrix, from trig-polynomial Pauli coefficients."""
+    """``Σ_P a_P(θ) P`` as an exact SymPy matrix, from trig-polynomial Pauli coefficients.
+
+    >>> h = heisenberg_observable(Circuit(1).rx(sp.Symbol("t"), 0), "Z")
+    >>> terms_matrix(h.terms, h.trig, 1).tolist()      # cos t Z + sin t Y
+    [[cos(t), -I*sin(t)], [I*sin(t), -cos(t)]]
+    """
     if not terms:
         return sp.ImmutableMatrix(sp.zeros(2**n, 2**n))
     return ops.from_pauli_terms({word: trig.to_expr(poly) for word, poly in terms.items()}, expand=False)

@@ -27,6 +27,14 @@ def exact_unitary(circuit: "Circuit", *, budget: int | None = DEFAULT_BUDGET) ->
 
     Each parameterised gate is ``e^{iα} Π_k (cos(φ_k/2) I − i sin(φ_k/2) W_k)``; the matrix is
     accumulated gate by gate over a :class:`TrigRing` with complex exact coefficients.
+
+    >>> import sggd_sym as sg
+    >>> c = sg.circuits.werner_ansatz()          # Eq. 9: I + (e^{iθ} − 1)|1−⟩⟨1−|
+    >>> U = exact_unitary(c)
+    >>> U[:2, :2].tolist(), U[2, 3]
+    ([[1, 0], [0, 1]], -I*sin(theta)/2 - cos(theta)/2 + 1/2)
+    >>> U.subs(c.parameters[0], sp.pi) == ops.CNOT
+    True
     """
     params = circuit.parameters
     slope_lists, constants = [], [sp.I]

@@ -4,13 +4,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import sggd_sym as sg
 from sggd_sym.data import datasets
 from sggd_sym import sim
 from sggd_sym.experiments import circle
+from sggd_sym.testing.strategies import fast_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +25,7 @@ def test_labels_are_balanced_and_invariant():
     assert np.all(datasets.right_half(100, 2)[:, 0] >= 0)
 
 
-@settings(max_examples=25, deadline=None)
+@fast_settings(25)
 @given(st.floats(-1, 1), st.floats(-1, 1))
 def test_encoding_maps_group_to_conjugation(a, b):
     rho = datasets.encode([[a, b]])[0]
@@ -48,7 +49,7 @@ def default_penalty():
     return circle._penalty(3, 3, "circle"), circle._model("hea", 3, 3)
 
 
-@settings(max_examples=10, deadline=None)
+@fast_settings(10)
 @given(st.lists(st.floats(0, 2 * np.pi), min_size=16, max_size=16))
 def test_default_model_penalty_matches_simulator(default_penalty, values):
     penalty, model = default_penalty

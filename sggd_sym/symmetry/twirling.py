@@ -61,7 +61,16 @@ class TwirledObservable:
     """``Õ(θ)`` of a circuit together with its exact commutant coordinates under a group.
 
     ``coordinates[i] = ⟨B_i, Õ⟩`` for the group's orthogonal Hermitian basis ``B_i`` with
-    ``norms[i] = ‖B_i‖²``, so that ``T_G[Õ] = Σ_i coordinates[i]/norms[i] · B_i``.
+    ``norms[i] = ‖B_i‖²``, so that ``T_G[Õ] = Σ_i coordinates[i]/norms[i] · B_i`` (Eq. 5).  Made by
+    :func:`twirled_observable`.
+
+    >>> import sggd_sym as sg
+    >>> t = sp.Symbol("t")
+    >>> tw = twirled_observable(sg.Circuit(2).ry(t, 0), "ZI", sg.groups.finite([sg.ops.SWAP]))
+    >>> tw.twirled_operator()
+    PauliSum('- (sin(t)/2) X0 + (cos(t)/2) Z0 - (sin(t)/2) X1 + (cos(t)/2) Z1', n_qubits=2)
+    >>> tw.is_symmetric()
+    False
     """
 
     heisenberg: HeisenbergObservable
@@ -88,7 +97,13 @@ class TwirledObservable:
 
     @cached_property
     def twirled_terms(self) -> dict[str, PolyElement]:
-        """Pauli coefficients of ``T_G[Õ(θ)]``."""
+        """Pauli coefficients of ``T_G[Õ(θ)]`` (Eq. 5).
+
+        >>> import sggd_sym as sg
+        >>> tw = twirled_observable(sg.Circuit(2).ry(sp.Symbol("t"), 0), "ZI", sg.groups.finite([sg.ops.SWAP]))
+        >>> sorted(tw.twirled_terms)
+        ['IX', 'IZ', 'XI', 'ZI']
+        """
         trig = self.trig
         d = self.group.dim
         out: dict[str, PolyElement] = {}
@@ -98,11 +113,23 @@ class TwirledObservable:
         return {w: q for w, q in out.items() if q}
 
     def twirled_matrix(self) -> sp.ImmutableMatrix:
-        """``T_G[Õ(θ)]`` as an exact matrix."""
+        """``T_G[Õ(θ)]`` as an exact matrix.
+
+        >>> import sggd_sym as sg
+        >>> tw = twirled_observable(sg.Circuit(2).ry(sp.pi, 0), "ZI", sg.groups.finite([sg.ops.SWAP]))
+        >>> tw.twirled_matrix() == -(sg.ops.pauli("ZI") + sg.ops.pauli("IZ")) / 2
+        True
+        """
         return terms_matrix(self.twirled_terms, self.trig, self.group.n_qubits)
 
     def residual_terms(self) -> dict[str, PolyElement]:
-        """Pauli coefficients of the constraint residual ``E = T_G[Õ] − Õ`` (Eq. 4)."""
+        """Pauli coefficients of the constraint residual ``E = T_G[Õ] − Õ`` (Eq. 4).
+
+        >>> import sggd_sym as sg
+        >>> tw = twirled_observable(sg.Circuit(2).ry(sp.Symbol("t"), 0), "ZI", sg.groups.finite([sg.ops.SWAP]))
+        >>> sorted(tw.residual_terms())
+        ['IX', 'IZ', 'XI', 'ZI']
+        """
         out = dict(self.twirled_terms)
         for word, poly in self.heisenberg.terms.items():
             out[word] = out.get(word, self.trig.ring.zero) - poly
@@ -110,25 +137,59 @@ class TwirledObservable:
 
     def is_symmetric(self) -> bool:
         """Whether ``T_G[Õ(θ)] = Õ(θ)`` for *every* θ (Eq. 4 with ``E ≡ 0``): exact, since the
-        trig-polynomial form is canonical; equivalently ``P ≡ 0``."""
+        trig-polynomial form is canonical; equivalently ``P ≡ 0``.
+
+        >>> import sggd_sym as sg
+        >>> t = sp.Symbol("t")
+        >>> swap = sg.groups.finite([sg.ops.SWAP])
+        >>> twirled_observable(sg.Circuit(2).ry(t, 0).ry(t, 1), "ZZ", swap).is_symmetric()
+        True
+        """
         return not self.residual_terms()
 
     def twirled_operator(self):
-        """``T_G[Õ(θ)]`` as a :class:`~sggd_sym.algebra.pauli_sum.PauliSum` with symbolic coefficients (any size)."""
+        """``T_G[Õ(θ)]`` as a :class:`~sggd_sym.algebra.pauli_sum.PauliSum` with symbolic coefficients (any size).
+
+        >>> import sggd_sym as sg
+        >>> twirled_observable(sg.Circuit(2).ry(sp.pi, 0), "ZI", sg.groups.finite([sg.ops.SWAP])).twirled_operator()
+        PauliSum('- 1/2 Z0 - 1/2 Z1', n_qubits=2)
+        """
         return PauliSum({w: self.trig.to_expr(q) for w, q in self.twirled_terms.items()}, self.group.n_qubits)
 
     def residual_operator(self):
-        """``E(θ) = T_G[Õ(θ)] − Õ(θ)`` as a :class:`~sggd_sym.algebra.pauli_sum.PauliSum` (any size)."""
+        """``E(θ) = T_G[Õ(θ)] − Õ(θ)`` as a :class:`~sggd_sym.algebra.pauli_sum.PauliSum` (any size; Eq. 4).
+
+        >>> import sggd_sym as sg
+        >>> twirled_observable(sg.Circuit(2).ry(sp.pi, 0), "ZI", sg.groups.finite([sg.ops.SWAP])).residual_operator()
+        PauliSum('1/2 Z0 - 1/2 Z1', n_qubits=2)
+        """
         return PauliSum({w: self.trig.to_expr(q) for w, q in self.residual_terms().items()}, self.group.n_qubits)
 
     def residual_matrix(self) -> sp.ImmutableMatrix:
-        """``E(θ) = T_G[Õ(θ)] − Õ(θ)`` as an exact matrix."""
+        """``E(θ) = T_G[Õ(θ)] − Õ(θ)`` as an exact matrix (Eq. 4).
+
+        >>> import sggd_sym as sg
+        >>> tw = twirled_observable(sg.Circuit(2).ry(sp.pi, 0), "ZI", sg.groups.finite([sg.ops.SWAP]))
+        >>> tw.residual_matrix() == (sg.ops.pauli("ZI") - sg.ops.pauli("IZ")) / 2
+        True
+        """
         return terms_matrix(self.residual_terms(), self.trig, self.group.n_qubits)
 
 
 def twirled_observable(circuit: Circuit, observable, group: SymmetryGroup, *,
                        budget: int | None = DEFAULT_BUDGET) -> TwirledObservable:
-    """Derive ``Õ(θ)`` and its commutant coordinates under ``group`` exactly (Eq. 1, 5)."""
+    """Derive ``Õ(θ)`` and its commutant coordinates under ``group`` exactly (Eq. 1, 5).
+
+    The Werner example: ``T_G[U†FU] = a(θ) I + b(θ) F`` (Eq. 10).
+
+    >>> import sggd_sym as sg
+    >>> c = sg.circuits.werner_ansatz()
+    >>> theta, = c.parameters
+    >>> tw = twirled_observable(c, sg.ops.SWAP, sg.groups.collective_unitary(2))
+    >>> a, b = (1 - sp.cos(theta)) / 4, (1 + sp.cos(theta)) / 2
+    >>> tw.twirled_matrix() == a * sp.eye(4) + b * sg.ops.SWAP
+    True
+    """
     check_circuit_and_group("twirled_observable", circuit, group)
     heis = heisenberg_observable(circuit, observable, budget=budget)
     coords = group.commutant_coordinates(heis.terms.keys())
@@ -157,5 +218,13 @@ def _representable(trig, constants) -> bool:
 
 
 def constraint_residual(circuit: Circuit, observable, group: SymmetryGroup) -> sp.ImmutableMatrix:
-    """Eq. 4: the exact residual ``E(θ) = T_G[U†OU] − U†OU`` (zero iff the circuit satisfies the symmetry)."""
+    """Eq. 4: the exact residual ``E(θ) = T_G[U†OU] − U†OU`` (zero iff the circuit satisfies the symmetry).
+
+    >>> import sggd_sym as sg
+    >>> c = sg.circuits.werner_ansatz()
+    >>> theta, = c.parameters
+    >>> E = constraint_residual(c, sg.ops.SWAP, sg.groups.collective_unitary(2))
+    >>> E.subs(theta, 0).is_zero_matrix, (E * E).trace().subs(theta, sp.pi)   # ‖E‖² = P(π) = 3 (Eq. 11)
+    (True, 3)
+    """
     return twirled_observable(circuit, observable, group).residual_matrix()

@@ -114,6 +114,24 @@ class DerivedFunction:
     name : short description used in ``repr``.
 
     Calling it on one parameter vector returns a float; on an array of shape ``(B, p)`` an array ``(B,)``.
+
+    Examples
+    --------
+    The Werner penalty of Eq. 11, ``P(θ) = (3/4)(1 − cos θ)(3 + cos θ)``, as made by ``sggd_sym.penalty``:
+
+    >>> import sggd_sym as sg
+    >>> P = sg.penalty(sg.circuits.werner_ansatz(), sg.ops.SWAP, sg.groups.collective_unitary(2))
+    >>> P.expr
+    -3*(cos(theta) - 1)*(cos(theta) + 3)/4
+    >>> round(P([np.pi]), 6), P.at([sp.pi]), np.round(P.gradient([np.pi / 2]), 6).tolist()
+    (3.0, 3, [1.5])
+
+    Built by hand from a vectorised evaluator and an exact expression:
+
+    >>> t = sp.Symbol("t")
+    >>> f = DerivedFunction((t,), lambda th: (np.cos(th[:, 0]), -np.sin(th)), lambda: sp.cos(t), name="cos")
+    >>> f, f([[0.0], [np.pi]]).tolist()
+    (<DerivedFunction cos of (t,)>, [1.0, -1.0])
     """
 
     def __init__(self, parameters, evaluate, build_expr, *, name: str = "derived function",
@@ -157,7 +175,13 @@ class DerivedFunction:
         return float(value[0]) if single else value
 
     def gradient(self, values) -> np.ndarray:
-        """``∇_θ`` of the function: shape ``(p,)``, or ``(B, p)`` for a batch."""
+        """``∇_θ`` of the function: shape ``(p,)``, or ``(B, p)`` for a batch.
+
+        >>> t = sp.Symbol("t")
+        >>> f = DerivedFunction((t,), lambda th: (np.cos(th[:, 0]), -np.sin(th)), lambda: sp.cos(t))
+        >>> f.gradient([np.pi / 2]).tolist()
+        [-1.0]
+        """
         arr, single = self._batch(values, "gradient")
         _, grad = self._evaluate(arr)
         return grad[0] if single else grad
@@ -169,7 +193,13 @@ class DerivedFunction:
         return (float(value[0]), grad[0]) if single else (value, grad)
 
     def at(self, values: dict | Sequence) -> sp.Expr:
-        """Exact value at exact parameter values (a dict or a sequence in parameter order)."""
+        """Exact value at exact parameter values (a dict or a sequence in parameter order).
+
+        >>> t = sp.Symbol("t")
+        >>> f = DerivedFunction((t,), lambda th: (np.cos(th[:, 0]), -np.sin(th)), lambda: sp.cos(t))
+        >>> f.at([sp.pi / 3]), f.at({t: sp.pi})
+        (1/2, -1)
+        """
         where = f"{self.name}.at"
         if isinstance(values, dict):
             unknown = [k for k in values if k not in self.parameters]
@@ -196,6 +226,12 @@ class DerivedFunction:
         """``self + weight · other`` (same parameters), exact and compiled; e.g. ``C_P = C_MSE + λP`` (Eq. 6).
 
         ``weight`` is an exact number or a float (kept as the nearest simple rational in :attr:`expr`).
+
+        >>> t = sp.Symbol("t")
+        >>> f = DerivedFunction((t,), lambda th: (np.cos(th[:, 0]), -np.sin(th)), lambda: sp.cos(t))
+        >>> g = f.plus(f, weight=0.5)
+        >>> g.expr, g(0.0)
+        (3*cos(t)/2, 1.5)
         """
         if not isinstance(other, DerivedFunction) or other.parameters != self.parameters:
             raise InputValueError("DerivedFunction: can only combine functions of the same parameters")
@@ -222,7 +258,13 @@ class DerivedFunction:
         return exact
 
     def scaled(self, factor) -> "DerivedFunction":
-        """``factor · self`` (``factor`` an exact or float number)."""
+        """``factor · self`` (``factor`` an exact or float number).
+
+        >>> t = sp.Symbol("t")
+        >>> f = DerivedFunction((t,), lambda th: (np.cos(th[:, 0]), -np.sin(th)), lambda: sp.cos(t))
+        >>> f.scaled(sp.Rational(1, 3)).expr, f.scaled(2)(0.0)
+        (cos(t)/3, 2.0)
+        """
         exact = self._exact_factor("scaled", "factor", factor)
         f = float(exact)
 

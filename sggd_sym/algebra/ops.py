@@ -238,9 +238,10 @@ def pauli_decompose(matrix) -> dict[str, sp.Expr]:
 
 
 def from_pauli_terms(terms: dict[str, sp.Expr], *, expand: bool = True) -> sp.ImmutableMatrix:
-    """``Σ_P m_P P`` from Pauli-word coefficients, the inverse of :func:`pauli_decompose` — the package's one
-    Pauli-terms-to-matrix function.  ``expand=False`` keeps each entry as summed (for coefficients that are
-    trig polynomials, whose expansion would only cost time).
+    """``Σ_P m_P P`` from Pauli-word coefficients, the inverse of :func:`pauli_decompose`.
+
+    The package's one Pauli-terms-to-matrix function.  ``expand=False`` keeps each entry as summed (for
+    coefficients that are trig polynomials, whose expansion would only cost time).
 
     >>> from_pauli_terms({"ZI": 1, "IZ": 1})
     Matrix([

@@ -152,8 +152,10 @@ class PauliConjugation(SignedPauliMap):
 
 @dataclass(frozen=True)
 class CliffordMap(SignedPauliMap):
-    """A Clifford unitary given by the images of ``X_q`` and ``Z_q``: ``images[2q] = (sign, V X_q V†)``,
-    ``images[2q+1] = (sign, V Z_q V†)``; other words follow by multiplication.
+    """A Clifford unitary given by the images of ``X_q`` and ``Z_q``.
+
+    ``images[2q] = (sign, V X_q V†)``, ``images[2q+1] = (sign, V Z_q V†)``; other words follow by
+    multiplication.
 
     ``source`` is the unitary's exact matrix when known (returned by :meth:`matrix`).
 

@@ -445,8 +445,10 @@ def _read_coefficient(text: str, term: str) -> sp.Rational:
 
 def as_pauli_sum(where: str, name: str, value, *, n_qubits: int | None = None,
                  hermitian: bool = False, numeric: bool = False) -> PauliSum:
-    """``value`` as a :class:`PauliSum`: a PauliSum, a mapping ``{word: number}``, a Pauli word, or an
-    explicit exact matrix (SymPy, or a numpy array of integers), decomposed from its nonzero entries.
+    """``value`` as a :class:`PauliSum`, with the checks an argument needs.
+
+    ``value`` is a PauliSum, a mapping ``{word: number}``, a Pauli word, or an explicit exact matrix
+    (SymPy, or a numpy array of integers), decomposed from its nonzero entries.
 
     ``hermitian=True`` refuses non-Hermitian operators, ``numeric=True`` coefficients with Symbols (an
     observable); ``n_qubits`` checks the register size.  ``where`` and ``name`` go into error messages.

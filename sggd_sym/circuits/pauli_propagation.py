@@ -181,8 +181,9 @@ class PackedHeisenberg:
         return np.array(words, dtype=object)[index] if words else np.array([], dtype=object)
 
     def occurrence_bits(self, which: str) -> np.ndarray:
-        """``(n_terms, n_occurrences)`` booleans: term ``t`` has the factor ``cos φ_k`` (``"cos"``) or
-        ``sin φ_k`` (``"sin"``).
+        """``(n_terms, n_occurrences)`` booleans: which terms have the factor ``cos φ_k`` or ``sin φ_k``.
+
+        ``which`` is ``"cos"`` or ``"sin"``.
 
         >>> import sggd_sym as sg
         >>> propagate(sg.Circuit(1).ry(sp.Symbol("t", real=True), 0), "Z").occurrence_bits("sin").tolist()
@@ -211,8 +212,9 @@ class PackedHeisenberg:
         return TrigRing(params, base_frequencies(slope_lists, len(params)), QQ if domain is None else domain)
 
     def to_trig_ring(self, trig: TrigRing | None = None) -> dict:
-        """``{word: a_P}`` with each ``a_P`` in the canonical form of ``trig`` (exact; the same
-        polynomials the ring propagation of :mod:`sggd_sym.circuits.heisenberg` computes).
+        """``{word: a_P}`` with each ``a_P`` in the canonical form of ``trig`` (exact).
+
+        The same polynomials the ring propagation of :mod:`sggd_sym.circuits.heisenberg` computes.
 
         >>> import sggd_sym as sg
         >>> packed = propagate(sg.Circuit(1).ry(2 * sp.Symbol("t", real=True), 0), "Z")
@@ -285,11 +287,14 @@ class PackedHeisenberg:
 
     # -- the peer's quantity -------------------------------------------------------------------
     def zero_state_expectation(self) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-        """``⟨0…0|Õ|0…0⟩`` as merged terms ``(cos blocks, sin blocks, integer numerators)`` over
-        ``denominator``: the words without ``X``/``Y`` letters, like monomials summed.
+        """``⟨0…0|Õ|0…0⟩`` as merged terms ``(cos blocks, sin blocks, integer numerators)``.
+
+        The numerators are over ``denominator``; only words without ``X``/``Y`` letters contribute, and
+        like monomials are summed.
 
         >>> import sggd_sym as sg
-        >>> cos, sin, numerators = propagate(sg.Circuit(1).ry(sp.Symbol("t", real=True), 0), "Z").zero_state_expectation()
+        >>> packed = propagate(sg.Circuit(1).ry(sp.Symbol("t", real=True), 0), "Z")
+        >>> cos, sin, numerators = packed.zero_state_expectation()
         >>> cos[0].tolist(), sin[0].tolist(), numerators.tolist()       # ⟨0|Õ|0⟩ = cos t
         ([1], [0], [1])
         """
@@ -361,8 +366,10 @@ def supports_packed(circuit: Circuit, observable_terms: dict) -> bool:
 
     >>> import sggd_sym as sg
     >>> t = sp.Symbol("t", real=True)
-    >>> supports_packed(sg.Circuit(1).ry(t, 0).h(0), {"Z": 1}), supports_packed(sg.Circuit(1).ry(t, 0), {"Z": sp.sqrt(2)})
-    (True, False)
+    >>> supports_packed(sg.Circuit(1).ry(t, 0).h(0), {"Z": 1})
+    True
+    >>> supports_packed(sg.Circuit(1).ry(t, 0), {"Z": sp.sqrt(2)})     # irrational coefficient
+    False
     """
     if _rational_observable(observable_terms) is None:
         return False

@@ -99,7 +99,7 @@ def _sum_of_squares(params, compiled, weight: float, build_expr, name, unused):
 
 # -- normalised HS --------------------------------------------------------------------------------
 def normalized_hs_penalty(twirled: TwirledObservable, base: DerivedFunction) -> DerivedFunction:
-    """``P / ‖O‖² = 1 − ‖T_G[Õ]‖²/‖Õ‖²`` (between 0 and 1), from the HS penalty ``base`` (Eq. 6) of ``twirled``.
+    """``P / ‖O‖² = 1 − ‖T_G[Õ]‖²/‖Õ‖²`` (in ``[0, 1]``), from the HS penalty ``base`` (Eq. 6) of ``twirled``.
 
     Raises
     ------
@@ -128,8 +128,9 @@ def normalized_hs_penalty(twirled: TwirledObservable, base: DerivedFunction) -> 
 
 # -- Schatten 4 -----------------------------------------------------------------------------------
 def square_terms(words: list[str]) -> tuple[list[str], np.ndarray]:
-    """The commuting ordered pairs of ``E²``: output words ``R`` and rows ``(i_P, i_Q, i_R, sign)`` with
-    ``P_i Q_j = sign · R`` (``sign = ±1``; anticommuting pairs are dropped: they cancel in ``E²``).
+    """The commuting ordered pairs of Pauli words in ``E²`` (the Schatten-4 norm).
+
+    Returns the output words ``R`` and rows ``(i_P, i_Q, i_R, sign)`` with ``P_i Q_j = sign · R`` (``sign = ±1``; anticommuting pairs are dropped: they cancel in ``E²``).
 
     Raises
     ------

@@ -116,8 +116,9 @@ def _packed_if_preferred(circuit, observable, group, budget, representation, tru
 
 
 def packed_penalty(packed: PackedHeisenberg, group: SymmetryGroup, *, normalized: bool = False) -> DerivedFunction:
-    """Eq. 6 from a packed ``Õ``: ``P = ‖Õ‖² − Σ_i ⟨B_i, Õ⟩²/‖B_i‖²`` with ``‖Õ‖² = 2ⁿ Σ_P a_P²``
-    (``= Tr(O²)`` when exact), values and gradients read off the packed terms
+    """Eq. 6 from a packed ``Õ``: ``P = ‖Õ‖² − Σ_i ⟨B_i, Õ⟩²/‖B_i‖²``.
+
+    ``‖Õ‖² = 2ⁿ Σ_P a_P²`` (``= Tr(O²)`` when exact); values and gradients read off the packed terms
     (:class:`~sggd_sym.circuits.pauli_propagation.PackedEvaluator`); ``normalized`` divides by ``‖O‖²``.
 
     ``error_bound`` (an attribute of the result) bounds ``|P_exact − P|`` for every θ: 0 when nothing was

@@ -26,7 +26,9 @@ __all__ = ["History", "train", "train_many", "gradient_descent", "adam", "schedu
 
 @dataclass
 class History:
-    """Per step ``t = 0 … steps``: ``cost`` (objective, e.g. ``C_MSE``), ``penalty`` (``P``, zeros if none),
+    """The record of a :func:`train` run.
+
+    Per step ``t = 0 … steps``: ``cost`` (objective, e.g. ``C_MSE``), ``penalty`` (``P``, zeros if none),
     ``lam`` (λ_t), ``parameters``.  Arrays have a leading step axis; batched runs add a batch axis
     (``cost[t, b]``, ``parameters[t, b, j]``).  ``total = cost + lam · penalty``.
 
@@ -198,8 +200,9 @@ class CosineRamp(LinearRamp):
 
 
 class Adaptive(LambdaSchedule):
-    """``λ`` from the ratio of the gradient norms (in the spirit of learning-rate annealing for
-    physics-informed losses, Wang–Teng–Perdikaris 2021):
+    """``λ`` from the ratio of the gradient norms.
+
+    In the spirit of learning-rate annealing for physics-informed losses (Wang–Teng–Perdikaris 2021):
 
     ``λ̂_t = ratio · ‖∇C_MSE‖ / (‖∇P‖ + eps)``, ``λ_t = (1 − smoothing) λ_{t−1} + smoothing · λ̂_t``,
     clipped to ``[0, max_lam]``, per run of the batch, from ``λ_{−1} = initial``.  With ``ratio = 1`` the
@@ -213,7 +216,8 @@ class Adaptive(LambdaSchedule):
 
     >>> rule = Adaptive(ratio=1.0, smoothing=0.5)
     >>> rule.reset(2)
-    >>> rule.update(0, np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]])).round(6).tolist()   # ½·0 + ½·‖∇C‖/‖∇P‖
+    >>> lam = rule.update(0, np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]))   # ½·0 + ½·‖∇C‖/‖∇P‖
+    >>> lam.round(6).tolist()
     [0.5, 1.0]
     """
 

@@ -66,9 +66,11 @@ def swap_test_probability(psi: np.ndarray, phi: np.ndarray) -> float:
 
 
 class SwapTestPenalty:
-    """Shot-noise estimator of ``P(θ)`` for a circuit (simulator ops on ``n`` qubits), a Hermitian
-    ``observable`` (numpy) and the elements of a finite group (numpy unitaries, the identity included
-    or not — it is handled exactly).  The penalty is Eq. 6 in its swap-test form (module docstring).
+    """Shot-noise estimator of ``P(θ)`` from swap tests.
+
+    For a circuit (simulator ops on ``n`` qubits), a Hermitian ``observable`` (numpy) and the elements
+    of a finite group (numpy unitaries, the identity included or not — it is handled exactly).  The
+    penalty is Eq. 6 in its swap-test form (module docstring).
 
     Raises
     ------
@@ -122,7 +124,8 @@ class SwapTestPenalty:
             If ``group`` is not a :class:`~sggd_sym.symmetry.groups.FiniteGroup`.
 
         >>> import sympy as sp, sggd_sym as sg
-        >>> est = SwapTestPenalty.from_circuit(sg.Circuit(1).rx(sp.Symbol("t"), 0), sg.ops.Z, sg.groups.finite([sg.ops.Z]))
+        >>> circuit = sg.Circuit(1).rx(sp.Symbol("t"), 0)
+        >>> est = SwapTestPenalty.from_circuit(circuit, sg.ops.Z, sg.groups.finite([sg.ops.Z]))
         >>> est.order, round(est.exact([np.pi / 4]), 12)        # P = 2 sin²θ
         (2, 1.0)
         """
@@ -293,8 +296,9 @@ class SwapTestPenalty:
         return grad[0] if repeats is None else grad
 
     def noisy(self, shots: int, rng) -> "NoisyPenalty":
-        """A penalty for :func:`sggd_sym.training.train` whose value and gradient are fresh shot-noise
-        estimates at every call (``shots`` per swap test).
+        """A penalty for :func:`sggd_sym.training.train` with fresh shot-noise estimates at every call.
+
+        Value and gradient use ``shots`` shots per swap test.
 
         >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
         >>> value, grad = est.noisy(1000, np.random.default_rng(1)).value_and_gradient([np.pi / 4])
@@ -325,8 +329,9 @@ class NoisyPenalty:
         self.estimator, self.shots, self.rng = estimator, shots, rng
 
     def value_and_gradient(self, theta):
-        """Fresh estimates ``(P̂, ∇P̂)`` at ``theta``: shape ``(p,)`` gives a float and ``(p,)``, ``(B, p)``
-        gives ``(B,)`` and ``(B, p)``.
+        """Fresh estimates ``(P̂, ∇P̂)`` at ``theta``.
+
+        Shape ``(p,)`` gives a float and ``(p,)``; ``(B, p)`` gives ``(B,)`` and ``(B, p)``.
 
         >>> est = SwapTestPenalty([("rx", (0,), (0, 1.0, 0.0), None)], 1, np.diag([1., -1]), [np.diag([1., -1])])
         >>> values, grads = NoisyPenalty(est, 1000, np.random.default_rng(1)).value_and_gradient([[0.3], [1.0]])

@@ -61,7 +61,11 @@ class ProductStates:
 
     @classmethod
     def from_angles(cls, angles, *, gate: str = "ry") -> "ProductStates":
-        """``⊗_q R(a_q)|0⟩`` for one rotation gate (``"rx"``, ``"ry"``): ``angles`` of shape ``(N, n)``."""
+        """``⊗_q R(a_q)|0⟩`` for one rotation gate (``"rx"``, ``"ry"``): ``angles`` of shape ``(N, n)``.
+
+        >>> np.round(ProductStates.from_angles([[np.pi / 2]], gate="rx").bloch, 6).tolist()
+        [[[0.0, -1.0, 0.0]]]
+        """
         a = np.asarray(angles, dtype=float)
         if a.ndim != 2:
             raise InputValueError(f"ProductStates.from_angles: angles expected shape (N, n), got {a.shape}")
@@ -95,7 +99,11 @@ class ProductStates:
         return cls(np.stack([np.zeros_like(z), np.zeros_like(z), z], axis=-1))
 
     def statevectors(self, *, atol: float = DEFAULT_ATOL) -> np.ndarray:
-        """The states as vectors ``(N, 2ⁿ)`` (pure states, ``||r| − 1| ≤ atol``, only; small registers)."""
+        """The states as vectors ``(N, 2ⁿ)`` (pure states, ``||r| − 1| ≤ atol``, only; small registers).
+
+        >>> np.round(ProductStates.basis(["10"]).statevectors().real, 6).tolist()
+        [[0.0, 0.0, 1.0, 0.0]]
+        """
         r = self.bloch
         if np.any(np.abs(np.linalg.norm(r, axis=2) - 1) > atol):
             raise InputValueError("ProductStates.statevectors: some states are mixed")
@@ -136,7 +144,17 @@ class PauliData:
     """Encoded states (product states, statevectors or density matrices) with cached Pauli coordinates.
 
     Numeric states are checked to ``atol`` (absolute): statevector norms ``|‖ψ‖ − 1|``, density matrices'
-    Hermiticity (entrywise) and trace.
+    Hermiticity (entrywise) and trace.  The coordinates ``Tr(P ρ(x))`` are what the model of Eq. 1,
+    ``f_θ(x) = Tr[Õ(θ) ρ(x)] = Σ_P a_P(θ) Tr(P ρ(x))``, needs of the data.
+
+    >>> data = PauliData(ProductStates.from_angles([[0.0, np.pi / 2]]))     # |0⟩ ⊗ |+⟩
+    >>> data.kind, data.n_qubits, data.n_points
+    ('product', 2, 1)
+    >>> np.round(data.coordinates(["ZI", "IX", "ZX", "XI"]), 6).tolist()
+    [[1.0, 1.0, 1.0, 0.0]]
+    >>> bell = PauliData(np.array([1, 0, 0, 1]) / np.sqrt(2))                # a statevector
+    >>> bell.kind, np.round(bell.coordinates(["XX", "YY", "ZZ"]), 6).tolist()
+    ('statevector', [[1.0, -1.0, 1.0]])
     """
 
     def __init__(self, states, n_qubits: int | None = None, *, kind: str | None = None,
@@ -202,14 +220,22 @@ class PauliData:
         return self.states.n_points if self.kind == "product" else self.states.shape[0]
 
     def density_matrices(self) -> np.ndarray:
-        """``(N, d, d)`` density matrices (formed on request; small registers)."""
+        """``(N, d, d)`` density matrices (formed on request; small registers).
+
+        >>> np.round(PauliData(ProductStates.basis(["1"])).density_matrices().real, 6).tolist()
+        [[[0.0, 0.0], [0.0, 1.0]]]
+        """
         if self.kind == "density":
             return self.states
         psi = self.states.statevectors() if self.kind == "product" else self.states
         return np.einsum("ni,nj->nij", psi, psi.conj())
 
     def coordinate(self, word: str) -> np.ndarray:
-        """``r_P(x) = Tr(P ρ(x))`` for every data point, shape ``(N,)`` (cached)."""
+        """``r_P(x) = Tr(P ρ(x))`` for every data point, shape ``(N,)`` (cached).
+
+        >>> PauliData(ProductStates.basis(["01", "11"])).coordinate("ZI").tolist()
+        [1.0, -1.0]
+        """
         if word in self._cache:
             return self._cache[word]
         if len(word) != self.n_qubits:
@@ -235,7 +261,11 @@ class PauliData:
         return r
 
     def coordinates(self, words) -> np.ndarray:
-        """``(N, K)`` array of ``r_P(x)`` for the ``K`` given words."""
+        """``(N, K)`` array of ``r_P(x)`` for the ``K`` given words.
+
+        >>> PauliData(ProductStates.basis(["01", "11"])).coordinates(["ZI", "IZ"]).tolist()
+        [[1.0, -1.0], [-1.0, -1.0]]
+        """
         words = list(words)
         if not words:
             return np.zeros((self.n_points, 0))

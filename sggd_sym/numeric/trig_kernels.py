@@ -37,7 +37,17 @@ class CompiledTrigPolynomials:
     Each monomial ``Π_j c_j^{a_j} s_j^{b_j}`` is a product of per-parameter factors; the distinct
     factors of each parameter are tabulated once per call, gathered per term and multiplied.
     Values are ``terms @ C`` with the coefficients folded into ``C`` (terms × outputs).  The Jacobian
-    uses prefix/suffix products so no division by a vanishing factor ever occurs.
+    uses prefix/suffix products so no division by a vanishing factor ever occurs.  Made by
+    :meth:`sggd_sym.algebra.trig.TrigRing.compile`.
+
+    >>> from sggd_sym.algebra.trig import TrigRing
+    >>> t, u = sp.symbols("t u")
+    >>> R = TrigRing((t, u), (1, 1))
+    >>> f = R.compile([R.cos[0] * R.sin[1], R.cos[0] ** 2])      # cos t sin u, cos² t
+    >>> f.n_parameters, f.n_outputs, f.n_terms
+    (2, 2, 2)
+    >>> np.round(f.values([[np.pi / 3, np.pi / 6], [0.0, 0.0]]), 6).tolist()
+    [[0.25, 0.25], [0.0, 1.0]]
     """
 
     def __init__(self, trig, polys):
@@ -139,7 +149,14 @@ class CompiledTrigPolynomials:
         return arr, single
 
     def values(self, theta) -> np.ndarray:
-        """Values of the polynomials: shape ``(K,)`` for one parameter vector, ``(B, K)`` for a batch."""
+        """Values of the polynomials: shape ``(K,)`` for one parameter vector, ``(B, K)`` for a batch.
+
+        >>> from sggd_sym.algebra.trig import TrigRing
+        >>> R = TrigRing((sp.Symbol("t"),), (1,))
+        >>> f = R.compile([R.cos[0], R.sin[0]])
+        >>> np.round(f.values([0.0]), 6).tolist(), f.values(np.zeros((3, 1))).shape
+        ([1.0, 0.0], (3, 2))
+        """
         arr, single = self._as_batch(theta)
         factors, _ = self._all_tables(arr, False)
         terms = np.prod(factors, axis=0) if factors.shape[0] else np.ones((self.n_terms, arr.shape[0]))
@@ -152,7 +169,16 @@ class CompiledTrigPolynomials:
         ``∂_j Π_i f_i = (Π_{i<j} f_i) f_j' (Π_{i>j} f_i)``: exclusive prefix and suffix products, so
         no division by a vanishing factor ever occurs; all parameters in one vectorised pass.  Large
         batches are split so that the ``(batch, parameters, terms)`` temporaries stay below
-        :data:`CHUNK_ELEMENTS` elements each."""
+        :data:`CHUNK_ELEMENTS` elements each.
+
+        >>> from sggd_sym.algebra.trig import TrigRing
+        >>> t, u = sp.symbols("t u")
+        >>> R = TrigRing((t, u), (1, 1))
+        >>> f = R.compile([R.cos[0] * R.sin[1], R.cos[0] ** 2])
+        >>> values, jacobian = f.values_and_jacobian([np.pi / 3, np.pi / 6])
+        >>> np.round(values, 6).tolist(), np.round(jacobian, 6).tolist()
+        ([0.25, 0.25], [[-0.433013, 0.433013], [-0.866025, 0.0]])
+        """
         arr, single = self._as_batch(theta)
         rows = max(1, CHUNK_ELEMENTS // max(1, (len(self.active) + 1) * self.n_terms))
         if arr.shape[0] > rows:
@@ -250,7 +276,16 @@ class CompiledTrigPolynomials:
         ``rows[0, :T] @ coefficients`` and a contracted gradient ``∇ Σ_k u_k q_k = rows[1:, :T] @
         (coefficients @ u)`` needs no ``(K, p)`` Jacobian.  About a dozen numpy calls.  Returns ``None`` when an entry of ``theta``
         is not finite, no parameter is active or the table is large (callers then take the checked batch
-        path)."""
+        path).
+
+        >>> from sggd_sym.algebra.trig import TrigRing
+        >>> t, u = sp.symbols("t u")
+        >>> R = TrigRing((t, u), (1, 1))
+        >>> f = R.compile([R.cos[0] * R.sin[1], R.cos[0] ** 2])
+        >>> rows = f.single_partials(np.array([np.pi / 3, np.pi / 6]))
+        >>> np.round(rows[:, :-1] @ f.coefficients, 6).tolist()   # values, ∂_t, ∂_u
+        [[0.25, 0.25], [-0.433013, -0.866025], [0.433013, 0.0]]
+        """
         plan = self._single_plan
         if plan is None:
             return None
@@ -283,7 +318,14 @@ class CompiledTrigPolynomials:
 
         ``owner``/``frequency``/``a``/``b`` per factor column (``c_j^a s_j^b`` with ``c_j = cos(ω_j θ_j)``),
         ``gather`` ``(m, T)``: the factor column of each term for each of the ``m`` active parameters,
-        ``coefficients`` ``(T, K)``, and the largest exponents ``max_a``, ``max_b``."""
+        ``coefficients`` ``(T, K)``, and the largest exponents ``max_a``, ``max_b``.
+
+        >>> from sggd_sym.algebra.trig import TrigRing
+        >>> R = TrigRing((sp.Symbol("t"),), (1,))
+        >>> tables = R.compile([R.cos[0] ** 2]).jax_tables()
+        >>> sorted(tables), tables["max_a"], tables["coefficients"].tolist()
+        (['a', 'b', 'coefficients', 'frequency', 'gather', 'max_a', 'max_b', 'owner'], 2, [[1.0]])
+        """
         owner, a, b, gather = self._flat
         a_int = a.reshape(-1).astype(np.intp)
         b_int = b.reshape(-1).astype(np.intp)

@@ -322,24 +322,27 @@ class Circuit:
     def crx(self, angle, control: int, target: int) -> "Circuit":
         """Controlled ``RX``: ``|0⟩⟨0|⊗I + |1⟩⟨1|⊗RX(angle)``.
 
-        >>> Circuit(2).crx(sp.pi, 0, 1).unitary().tolist()
-        [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, -I], [0, 0, -I, 0]]
+        >>> U = Circuit(2).crx(sp.Symbol("t"), 0, 1).unitary()
+        >>> U[:2, :2] == sp.eye(2), U[2:, 2:].tolist()
+        (True, [[cos(t/2), -I*sin(t/2)], [-I*sin(t/2), cos(t/2)]])
         """
         return self._add(Gate("crx", self._qubits("crx", [control, target], 2), self._angle("crx", angle)))
 
     def cry(self, angle, control: int, target: int) -> "Circuit":
         """Controlled ``RY``: ``|0⟩⟨0|⊗I + |1⟩⟨1|⊗RY(angle)``.
 
-        >>> Circuit(2).cry(sp.pi, 0, 1).unitary().tolist()
-        [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, -1], [0, 0, 1, 0]]
+        >>> U = Circuit(2).cry(sp.Symbol("t"), 0, 1).unitary()
+        >>> U[:2, :2] == sp.eye(2), U[2:, 2:].tolist()
+        (True, [[cos(t/2), -sin(t/2)], [sin(t/2), cos(t/2)]])
         """
         return self._add(Gate("cry", self._qubits("cry", [control, target], 2), self._angle("cry", angle)))
 
     def crz(self, angle, control: int, target: int) -> "Circuit":
         """Controlled ``RZ``: ``|0⟩⟨0|⊗I + |1⟩⟨1|⊗RZ(angle)``.
 
-        >>> Circuit(2).crz(sp.pi, 0, 1).unitary().tolist()
-        [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, -I, 0], [0, 0, 0, I]]
+        >>> U = Circuit(2).crz(sp.Symbol("t"), 0, 1).unitary()
+        >>> U[:2, :2] == sp.eye(2), U[2:, 2:].tolist()
+        (True, [[-I*sin(t/2) + cos(t/2), 0], [0, I*sin(t/2) + cos(t/2)]])
         """
         return self._add(Gate("crz", self._qubits("crz", [control, target], 2), self._angle("crz", angle)))
 

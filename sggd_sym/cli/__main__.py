@@ -4,4 +4,5 @@ import sys
 
 from sggd_sym.cli.commands import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing this module (e.g. while building the docs) runs nothing
+    sys.exit(main())

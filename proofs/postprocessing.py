@@ -128,7 +128,7 @@ def implication_claims(report: ProofReport) -> None:
                  lambda: sg.penalty(sym, obs, swap).expr == 0)
     mc = pp.modified_constraint(sym, obs, swap, t**2, t, 2)
     report.check("{I, SWAP}: (4) => (13): every residual T[S_i] - S_i vanishes (k = 2), so P_2 = 0 for all h",
-                 lambda: residuals_vanish(mc) and mc.penalty().expr == 0)
+                 lambda: residuals_vanish(mc) and mc.modified_penalty().expr == 0)
     # collective U(2): the Werner ansatz satisfies Eq. 4 at theta = 0 only
     werner = sg.circuits.werner_ansatz()
     theta, = werner.parameters
@@ -140,7 +140,7 @@ def implication_claims(report: ProofReport) -> None:
     report.check("collective U(2): (4) => (13): all residuals vanish at theta = 0 (P_2(0) = 0 for all h)",
                  lambda: residuals_vanish(mc, {theta: 0}))
     report.check("collective U(2): P_2 for h = t^2 is not identically zero (P_2(pi) > 0)",
-                 lambda: mc.penalty().at([sp.pi]) > 0)
+                 lambda: mc.modified_penalty().at([sp.pi]) > 0)
     # a finite one-qubit group {I, Z}: Eq. 4 holds where RY(a)†ZRY(a) = ±Z
     circuit = sg.Circuit(1).ry(a, 0)
     zgroup = sg.groups.finite([Z])
@@ -161,7 +161,7 @@ def witness_claims(report: ProofReport) -> None:
     report.check("SPEC Eq. 13 witness: P = 2 for O = Z, U = I, G = {I, X}",
                  lambda: sg.penalty(sg.Circuit(1), Z, xgroup).expr == 2)
     report.check("SPEC Eq. 13 witness: P_2 = 0 for h = t^2",
-                 lambda: pp.penalty(sg.Circuit(1), Z, xgroup, t**2, t, 2).expr == 0)
+                 lambda: pp.modified_penalty(sg.Circuit(1), Z, xgroup, t**2, t, 2).expr == 0)
     m_hat = pp.symmetrize(pp.taylor_operator(Z, [0, 0, 1]), 2)
     report.check("SPEC Eq. 13 witness, by matrices: Z(x)Z is invariant under {I(x)I, X(x)X}",
                  lambda: xgroup.tensor_power(2).twirl(m_hat) == m_hat)
@@ -191,8 +191,8 @@ def e3_claims(report: ProofReport) -> None:
     report.check("E3 (circuit RY(a), RZ(b)): |n| = 1 and sg.penalty = 2 |n_perp|^2",
                  lambda: zero(sum(v**2 for v in n) - 1)
                  and zero(sg.penalty(circuit, Z, zgroup).expr - 2 * n_perp))
-    p_2 = pp.penalty(circuit, Z, zgroup, 1 - 2 * t**2, t, 2)
-    report.check("E3 (circuit): postprocess.penalty = 32 n_z^2 |n_perp|^2",
+    p_2 = pp.modified_penalty(circuit, Z, zgroup, 1 - 2 * t**2, t, 2)
+    report.check("E3 (circuit): postprocess.modified_penalty = 32 n_z^2 |n_perp|^2",
                  lambda: zero(p_2.expr - 32 * n[2] ** 2 * n_perp))
     # labels: rho(x) = RY(pi x)|0><0|RY(pi x)^dag has Bloch vector (sin pi x, 0, cos pi x)
     x = sp.Symbol("x", real=True)

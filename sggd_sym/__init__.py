@@ -33,7 +33,7 @@ from sggd_sym.algebra.pauli_sum import PauliSum
 from sggd_sym.circuits import Circuit, heisenberg_observable
 from sggd_sym.data import datasets, werner
 from sggd_sym.derived import costs, norms, penalties, postprocess
-from sggd_sym.derived.costs import data_span_rank, lambda_crit, satisfies_constraint
+from sggd_sym.derived.conditions import data_span_rank, lambda_crit, satisfies_constraint
 from sggd_sym.derived.penalties import penalty
 from sggd_sym.exceptions import (DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError,
                                  SggdError)

@@ -197,7 +197,7 @@ def test_fast_path_inputs_and_fallbacks():
     g[:] = 0.0
     assert np.abs(cost.gradient(theta)).max() > 0
     # bad input: the same errors as the checked path, whichever parameter is bad (also unused ones)
-    inactive = [j for j in range(12) if j not in model._linear.compiled.active]
+    inactive = [j for j in range(12) if j not in model.linear_map.compiled.active]
     assert inactive  # the last layer's RZ on qubit 0 and the last RY/RZ on qubit 1 do not reach Z⊗I
     for j in [0] + inactive:
         for bad in (np.nan, np.inf):

@@ -11,6 +11,7 @@ import sympy as sp
 
 import sggd_sym as sg
 from sggd_sym.derived import postprocess as pp
+from sggd_sym.derived import postprocessed_costs as ppc
 from sggd_sym import sim
 from sggd_sym.derived.costs import Model
 from sggd_sym.exceptions import InputTypeError, InputValueError
@@ -32,7 +33,7 @@ def test_postprocessed_cost_matches_simulator_and_finite_differences(h, order):
     rng = np.random.default_rng(3)
     model, circuit, states = _two_qubit_model(rng)
     labels = rng.choice([-1.0, 1.0], size=len(states))
-    cost = pp.postprocessed_cost(model, labels, h, t, order)
+    cost = ppc.postprocessed_cost(model, labels, h, t, order)
     poly = h if order is None else sum(c * t**j for j, c in enumerate(pp.taylor_coefficients(h, t, order)))
     hnum = sp.lambdify(t, poly, "numpy")
     ops_ = circuit.to_sim_ops()
@@ -55,8 +56,8 @@ def test_taylor_truncation_differs_from_h_and_outputs_agree():
     model, _, states = _two_qubit_model(rng)
     theta = rng.uniform(0, 2 * np.pi, 3)
     f = model.outputs(theta)
-    assert np.allclose(pp.postprocessed_outputs(model, theta, sp.tanh(t), t), np.tanh(f))
-    assert np.allclose(pp.postprocessed_outputs(model, theta, sp.tanh(t), t, 3), f - f**3 / 3)
+    assert np.allclose(ppc.postprocessed_outputs(model, theta, sp.tanh(t), t), np.tanh(f))
+    assert np.allclose(ppc.postprocessed_outputs(model, theta, sp.tanh(t), t, 3), f - f**3 / 3)
     assert not np.allclose(f - f**3 / 3, np.tanh(f))
 
 
@@ -64,7 +65,7 @@ def test_exact_expression_of_the_witness_cost():
     a = sp.Symbol("a")
     circuit = sg.Circuit(1).ry(a, 0)
     rho = sp.Matrix([[1, 0], [0, 0]])  # x = 0: f = cos a, label +1
-    cost = pp.postprocessed_cost(Model(circuit, sg.ops.Z, [rho]), [1], 1 - 2 * t**2, t, 2)
+    cost = ppc.postprocessed_cost(Model(circuit, sg.ops.Z, [rho]), [1], 1 - 2 * t**2, t, 2)
     assert sp.simplify(cost.expr - (1 - 2 * sp.cos(a) ** 2 - 1) ** 2) == 0
     assert cost([0.3]) == pytest.approx(4 * np.cos(0.3) ** 4)
 
@@ -73,11 +74,11 @@ def test_paired_cost_equals_rowwise_costs():
     rng = np.random.default_rng(5)
     model = E3.model()
     x_sets = rng.uniform(-1, 1, (3, 7))
-    paired = pp.paired_postprocessed_cost(model, E3.encode(x_sets), E3.labels(x_sets), E3.H, E3.T)
+    paired = ppc.paired_postprocessed_cost(model, E3.encode(x_sets), E3.labels(x_sets), E3.H, E3.T)
     theta = rng.uniform(0, 2 * np.pi, (3, 2))
     values, grads = paired.value_and_gradient(theta)
     for b in range(3):
-        single = pp.postprocessed_cost(Model(E3.circuit(), sg.ops.Z, E3.encode(x_sets[b])), E3.labels(x_sets[b]),
+        single = ppc.postprocessed_cost(Model(E3.circuit(), sg.ops.Z, E3.encode(x_sets[b])), E3.labels(x_sets[b]),
                                        E3.H, E3.T)
         v, g = single.value_and_gradient(theta[b])
         assert values[b] == pytest.approx(v) and np.allclose(grads[b], g)
@@ -89,15 +90,15 @@ def test_bad_input():
     model = E3.model()
     beta = sp.Symbol("beta")
     with pytest.raises(InputValueError, match="beta"):
-        pp.postprocessed_cost(model, [1.0], sp.tanh(beta * t), t)
+        ppc.postprocessed_cost(model, [1.0], sp.tanh(beta * t), t)
     with pytest.raises(InputValueError, match="order"):
-        pp.postprocessed_cost(model, [1.0], sp.tanh(t), t, 0)
+        ppc.postprocessed_cost(model, [1.0], sp.tanh(t), t, 0)
     with pytest.raises(InputValueError, match="not analytic"):
-        pp.postprocessed_cost(model, [1.0], sp.sign(t), t, 2)
+        ppc.postprocessed_cost(model, [1.0], sp.sign(t), t, 2)
     with pytest.raises(InputTypeError, match="Model"):
-        pp.postprocessed_cost("model", [1.0], sp.tanh(t), t)
+        ppc.postprocessed_cost("model", [1.0], sp.tanh(t), t)
     with pytest.raises(InputValueError, match="labels"):
-        pp.postprocessed_cost(model, [1.0, 2.0], sp.tanh(t), t)
+        ppc.postprocessed_cost(model, [1.0, 2.0], sp.tanh(t), t)
     with pytest.raises(InputValueError, match="seeds"):
         E3.run(seeds=1, outdir=".")
     with pytest.raises(InputValueError, match="unknown settings"):

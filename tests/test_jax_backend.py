@@ -17,6 +17,7 @@ from sggd_sym import sim  # noqa: E402
 from sggd_sym.numeric import jax_backend as jb  # noqa: E402
 from sggd_sym.numeric.jax_backend import to_jax  # noqa: E402
 from sggd_sym.derived import postprocess as pp  # noqa: E402
+from sggd_sym.derived import postprocessed_costs as ppc  # noqa: E402
 from sggd_sym.derived.costs import Model, expectation, mse_cost, penalised_cost  # noqa: E402
 from sggd_sym.data.datasets import circle_labels, encode, swap_group, uniform_square  # noqa: E402
 from sggd_sym.numeric import DerivedFunction  # noqa: E402
@@ -129,11 +130,11 @@ def test_postprocessing_costs_and_modified_penalty():
     states = np.array([sim.random_density_matrix(4, rng) for _ in range(5)])
     model = Model(circuit, sg.ops.pauli("ZI"), states)
     labels = rng.choice([-1.0, 1.0], size=5)
-    fns = [pp.postprocessed_cost(model, labels, sp.tanh(2 * t), t, None),
-           pp.postprocessed_cost(model, labels, sp.tanh(2 * t), t, 3),
-           pp.postprocessed_cost(model, labels, sp.exp(t), t, 2)]
+    fns = [ppc.postprocessed_cost(model, labels, sp.tanh(2 * t), t, None),
+           ppc.postprocessed_cost(model, labels, sp.tanh(2 * t), t, 3),
+           ppc.postprocessed_cost(model, labels, sp.exp(t), t, 2)]
     c1 = sg.Circuit(1).rz(b, 0).ry(a, 0)
-    fns.append(pp.penalty(c1, sg.ops.Z, sg.groups.finite([sg.ops.Z]), sp.tanh(t), t, 3))
+    fns.append(pp.modified_penalty(c1, sg.ops.Z, sg.groups.finite([sg.ops.Z]), sp.tanh(t), t, 3))
     for fn in fns:
         assert to_jax(fn).native, fn.name
         for _ in range(3):

@@ -15,8 +15,11 @@ The costs are :class:`~sggd_sym.numeric.DerivedFunction` objects (value, gradien
 * :func:`twirled_cost`    ``C_T = (1/|S|) Σ_x (Tr[T_G[Õ(θ)] ρ(x)] − y(x))²`` (Eq. 7); warns with
   :class:`InvariantDataWarning` when every ``ρ(x)`` is ``G``-invariant, because then ``C_T = C_MSE``.
 
-Verification helpers: :func:`data_span_rank` (Eq. 3 ⇔ 4 needs rank ``d²``), :func:`satisfies_constraint`
-(Eq. 4 exactly at a point) and :func:`lambda_crit` (SPEC §2 Eq. 11, "critical strength").
+The post-processed costs of Eq. 12 (MSE of ``h_k(f)``) build on this module's public model API
+(:attr:`Model.linear_map`, :meth:`Model.checked_labels`, :meth:`Model.coordinates_of`, :class:`PairedCost`) in
+:mod:`sggd_sym.derived.postprocessed_costs`.  The verification helpers :func:`data_span_rank`,
+:func:`satisfies_constraint` and :func:`lambda_crit` live in :mod:`sggd_sym.derived.conditions` and are
+re-exported here for compatibility.
 """
 
 from __future__ import annotations
@@ -31,21 +34,31 @@ from sggd_sym.circuits.circuit import Circuit
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.symmetry.groups import SymmetryGroup
 from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, heisenberg_observable
-from sggd_sym.numeric.bridge import DerivedFunction
-from sggd_sym.data.pauli_data import NUMERIC_TOL, PauliData, ProductStates
+from sggd_sym.numeric.bridge import DEFAULT_ATOL, DerivedFunction, to_float, to_numpy
+from sggd_sym.data.pauli_data import PauliData, ProductStates
 from sggd_sym.algebra.pauli_sum import as_pauli_sum, pauli_word_matrix
+from sggd_sym.derived.conditions import data_span_rank, is_exact_data, lambda_crit, satisfies_constraint
 from sggd_sym.derived.penalties import penalty_from
-from sggd_sym.symmetry.twirling import twirled_observable
+from sggd_sym.symmetry.twirling import check_circuit_and_group, twirled_observable
 
 __all__ = [
-    "Model", "InvariantDataWarning", "expectation", "mse_cost", "penalised_cost", "twirled_cost",
-    "PenalisedCost", "QuadraticCost", "data_invariant", "PairedMSE", "paired_mse_cost", "data_span_rank", "satisfies_constraint", "lambda_crit",
+    "Model", "PauliLinearMap", "check_model", "InvariantDataWarning", "expectation", "mse_cost", "penalised_cost",
+    "twirled_cost", "PenalisedCost", "QuadraticCost", "data_invariant", "PairedCost", "PairedMSE", "paired_mse_cost",
+    # re-exported from sggd_sym.derived.conditions (their home) for compatibility
+    "data_span_rank", "satisfies_constraint", "lambda_crit",
 ]
 
 
-
 class InvariantDataWarning(UserWarning):
-    """Every data state is ``G``-invariant, so ``C_T = C_MSE`` (Eq. 7): the twirled cost changes nothing."""
+    """Every data state is ``G``-invariant, so ``C_T = C_MSE`` (Eq. 7): the twirled cost changes nothing.
+
+    Raised as a warning by :func:`twirled_cost`; silence it with ``warn_invariant=False``.
+
+    Examples
+    --------
+    >>> issubclass(InvariantDataWarning, UserWarning)
+    True
+    """
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -62,13 +75,6 @@ def _exact_states(where: str, states, dim: int) -> list[sp.ImmutableMatrix]:
     if not out:
         _checks.fail(where, "states is empty; give at least one encoded state")
     return out
-
-
-def _is_exact(states) -> bool:
-    if isinstance(states, sp.MatrixBase):
-        return True
-    return isinstance(states, (list, tuple)) and len(states) > 0 and all(
-        isinstance(s, sp.MatrixBase) for s in states)
 
 
 def _labels(where: str, labels, n_points: int, exact: bool):
@@ -90,8 +96,33 @@ def _labels(where: str, labels, n_points: int, exact: bool):
 
 
 # -- model ---------------------------------------------------------------------------------------
-class _PauliLinear:
-    """``f_θ(x) = Σ_P a_P(θ) r_P(x)`` for given exact coefficient polynomials ``a_P``."""
+class PauliLinearMap:
+    """Eq. 1 in Pauli coordinates: ``f_θ(x) = Σ_P a_P(θ) r_P(x)`` for exact coefficient polynomials ``a_P``.
+
+    The polynomials ``a_P(θ)`` (of ``Õ(θ)``, or of ``T_G[Õ(θ)]`` for the twirled cost, Eq. 7) are compiled
+    once (:attr:`compiled`); the data enter as their Pauli coordinates ``r_P(x) = Tr(P ρ(x))`` over
+    :attr:`words`.
+
+    Parameters
+    ----------
+    trig : TrigRing
+        The exact ring of the polynomials (``HeisenbergObservable.trig``).
+    terms : dict
+        ``{Pauli word: trig polynomial a_P}``.
+    words : list of str
+        The words, in the column order of the coordinates.
+
+    Examples
+    --------
+    >>> import numpy as np, sympy as sp, sggd_sym as sg
+    >>> heis = sg.heisenberg_observable(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z)
+    >>> f = PauliLinearMap(heis.trig, heis.terms, sorted(heis.terms))
+    >>> f.words
+    ['X', 'Z']
+    >>> values, slopes = f.outputs(np.array([[0.0]]), np.array([[0.0, 1.0]]))   # ρ = |0⟩⟨0|: f = cos a
+    >>> values, slopes
+    (array([[1.]]), array([[[0.]]]))
+    """
 
     def __init__(self, trig, terms: dict, words: list[str]):
         self.trig = trig
@@ -101,7 +132,7 @@ class _PauliLinear:
         self.polys = [terms.get(w, zero) for w in self.words]
         self.compiled = trig.compile(self.polys)
 
-    def restricted_to(self, coords: np.ndarray) -> tuple["_PauliLinear", np.ndarray]:
+    def restricted_to(self, coords: np.ndarray) -> tuple["PauliLinearMap", np.ndarray]:
         """Drop the words on which every data point has coordinate 0 (they add nothing to ``f``): e.g. all
         but the ``{I, Z}`` words for basis-state data.  Returns the smaller map and its coordinates."""
         if coords.shape[-1] == 0:  # no words at all (e.g. a twirl to 0): nothing to drop
@@ -109,19 +140,21 @@ class _PauliLinear:
         keep = np.flatnonzero(np.any(coords.reshape(-1, coords.shape[-1]) != 0, axis=0))
         if keep.size == len(self.words):
             return self, coords
-        return _PauliLinear(self.trig, self.trig_terms, [self.words[k] for k in keep]), coords[..., keep]
+        return PauliLinearMap(self.trig, self.trig_terms, [self.words[k] for k in keep]), coords[..., keep]
 
     def outputs(self, theta: np.ndarray, coords: np.ndarray):
-        """``f`` of shape ``(B, N)`` and ``∂f/∂θ`` of shape ``(B, N, p)`` for ``coords`` ``(N, K)``."""
+        """``f`` of shape ``(B, N)`` and ``∂f/∂θ`` of shape ``(B, N, p)`` for a parameter batch ``theta``
+        ``(B, p)`` and data ``coords`` ``(N, K)`` (Eq. 1; no input checks: the callers check)."""
         a, jac = self.compiled.values_and_jacobian(theta)
         return a @ coords.T, np.matmul(coords, jac)  # (N, K) @ (B, K, p): BLAS, ~10x einsum
 
     def outputs_paired(self, theta: np.ndarray, coords: np.ndarray):
-        """Row ``b`` of ``theta`` with its own data ``coords[b]`` ``(B, N, K)``."""
+        """As :meth:`outputs`, row ``b`` of ``theta`` with its own data ``coords[b]`` ``(B, N, K)``."""
         a, jac = self.compiled.values_and_jacobian(theta)
         return np.matmul(coords, a[:, :, None])[:, :, 0], np.matmul(coords, jac)
 
     def expressions(self, exact_coords) -> list[sp.Expr]:
+        """Exact ``f_θ(x)`` per row of exact coordinates ``exact_coords`` (rows: points, columns: words)."""
         coeffs = [self.trig.to_expr(q) for q in self.polys]
         return [sp.Add(*[a * r for a, r in zip(coeffs, row) if r != 0]) for row in exact_coords]
 
@@ -129,13 +162,29 @@ class _PauliLinear:
 class Model:
     """A QNN of Eq. 1: ``circuit`` ``U(θ)``, Hermitian ``observable`` ``O`` and encoded ``states`` ``ρ(x)``.
 
-    ``observable``: a :class:`~sggd_sym.algebra.pauli_sum.PauliSum`, a dict of Pauli words or an exact matrix.
-    ``states``: a list of exact SymPy density matrices (then every cost has an exact ``.expr``), or numeric
-    data in any form :class:`~sggd_sym.data.pauli_data.PauliData` reads — product states
-    (:class:`~sggd_sym.data.pauli_data.ProductStates`), statevectors ``(N, d)`` or density matrices
-    ``(N, d, d)``.  The data enter only through the Pauli coordinates ``r_P(x) = Tr(P ρ(x))`` of the words
-    the observable needs (:attr:`words`, :attr:`coordinates` of shape ``(N, K)``).  ``budget`` bounds the
-    derivation of ``Õ`` (polynomial terms; ``None`` lifts it).
+    ``f_θ(x) = Tr[Õ(θ) ρ(x)] = Σ_P a_P(θ) r_P(x)`` (:attr:`linear_map`, a :class:`PauliLinearMap`).
+
+    Parameters
+    ----------
+    circuit : Circuit
+        ``U(θ)``.
+    observable : PauliSum, dict of Pauli words or exact matrix
+        ``O`` (Hermitian).
+    states : list of exact SymPy density matrices, or numeric data
+        Exact matrices give every cost an exact ``.expr``; numeric data are anything
+        :class:`~sggd_sym.data.pauli_data.PauliData` reads — product states
+        (:class:`~sggd_sym.data.pauli_data.ProductStates`), statevectors ``(N, d)`` or density matrices
+        ``(N, d, d)``.  The data enter only through the Pauli coordinates ``r_P(x) = Tr(P ρ(x))`` of the
+        words the observable needs (:attr:`words`, :attr:`coordinates` of shape ``(N, K)``).
+    budget : int or None, keyword-only
+        Bounds the derivation of ``Õ`` (polynomial terms; ``None`` lifts it).
+
+    Examples
+    --------
+    >>> import sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0), sp.diag(0, 1)])
+    >>> model.expressions(), model.outputs([0.0])
+    ([cos(a), -cos(a)], array([ 1., -1.]))
     """
 
     def __init__(self, circuit: Circuit, observable, states, *, budget: int | None = DEFAULT_BUDGET):
@@ -147,7 +196,7 @@ class Model:
         self.heisenberg = heisenberg_observable(circuit, self.observable, budget=budget)
         self.parameters = circuit.parameters
         n = circuit.n_qubits
-        self.exact = _is_exact(states)
+        self.exact = is_exact_data(states)
         if self.exact:
             states = [states] if isinstance(states, sp.MatrixBase) else list(states)
             self._exact_states = _exact_states("Model", states, circuit.dim)
@@ -155,8 +204,9 @@ class Model:
         else:
             self._exact_states = None
             self.data = PauliData(states, n)
-        self._linear = _PauliLinear(self.heisenberg.trig, self.heisenberg.terms, sorted(self.heisenberg.terms))
-        self.words = self._linear.words
+        #: Eq. 1 as a :class:`PauliLinearMap` over :attr:`words` (the compiled ``a_P(θ)`` of ``Õ(θ)``).
+        self.linear_map = PauliLinearMap(self.heisenberg.trig, self.heisenberg.terms, sorted(self.heisenberg.terms))
+        self.words = self.linear_map.words
         self._exact_cache: dict[str, list[sp.Expr]] = {}
         self.exact_coordinates = self.exact_coordinates_for(self.words) if self.exact else None
         self.coordinates = self.coordinates_for(self.words)
@@ -183,20 +233,70 @@ class Model:
         words = list(words)
         if self.exact:
             rows = self.exact_coordinates_for(words)
-            return np.array([[float(sp.re(v)) for v in row] for row in rows]).reshape(self.n_points, len(words))
+            return np.array([[to_float(v) for v in row] for row in rows]).reshape(self.n_points, len(words))
         return self.data.coordinates(words)
+
+    def coordinates_of(self, states) -> np.ndarray:
+        """The Pauli coordinates ``r_P(x) = Tr(P ρ(x))`` (Eq. 1) of other states over :attr:`words`.
+
+        Parameters
+        ----------
+        states : exact SymPy matrices, or numeric data in any form
+            :class:`~sggd_sym.data.pauli_data.PauliData` reads (e.g. a test set).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(M, K)``, ``K = len(model.words)``.
+
+        Examples
+        --------
+        >>> import numpy as np, sympy as sp, sggd_sym as sg
+        >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0)])
+        >>> model.words, model.coordinates_of(np.array([[[0.5, 0.5], [0.5, 0.5]]]))    # |+⟩⟨+|
+        (['X', 'Z'], array([[1., 0.]]))
+        """
+        n = self.circuit.n_qubits
+        if is_exact_data(states):
+            states = [states] if isinstance(states, sp.MatrixBase) else list(states)
+            states = np.array([to_numpy(s, where="Model.coordinates_of") for s in states])
+        return PauliData(states, n).coordinates(self.words)
+
+    def checked_labels(self, labels, *, where: str = "Model") -> tuple[np.ndarray, list | None]:
+        """The labels ``y(x)`` of the data (Eq. 6), checked: one finite number per data point.
+
+        Parameters
+        ----------
+        labels : sequence or array of shape ``(N,)``
+            A list of ints/Rationals keeps them exact (for exact data); a numpy array is numeric.
+        where : str, keyword-only
+            The caller named in the error message.
+
+        Returns
+        -------
+        (numpy.ndarray, list or None)
+            The float labels ``(N,)`` and, for exact data and exact labels, the exact labels (else ``None``).
+
+        Examples
+        --------
+        >>> import sympy as sp, sggd_sym as sg
+        >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0), sp.diag(0, 1)])
+        >>> model.checked_labels([1, sp.Rational(-1, 2)])
+        (array([ 1. , -0.5]), [1, -1/2])
+        """
+        return _labels(where, labels, self.n_points, self.exact)
 
     def outputs(self, theta) -> np.ndarray:
         """``f_θ(x)`` for all data: shape ``(N,)`` for one parameter vector, ``(B, N)`` for a batch."""
         arr, single = _batch("Model.outputs", theta, len(self.parameters))
-        f, _ = self._linear.outputs(arr, self.coordinates)
+        f, _ = self.linear_map.outputs(arr, self.coordinates)
         return f[0] if single else f
 
     def outputs_on(self, theta, states) -> np.ndarray:
         """``f_θ`` on other (numeric or exact) states, e.g. a test set: ``(B, M)`` or ``(M,)``."""
-        coords = _coordinates_of(states, self.circuit.dim, self.words)
+        coords = self.coordinates_of(states)
         arr, single = _batch("Model.outputs_on", theta, len(self.parameters))
-        f, _ = self._linear.outputs(arr, coords)
+        f, _ = self.linear_map.outputs(arr, coords)
         return f[0] if single else f
 
     def expressions(self) -> list[sp.Expr]:
@@ -204,15 +304,7 @@ class Model:
         if not self.exact:
             raise InputValueError("Model.expressions: the data are numeric; give exact sympy density "
                                   "matrices for exact expressions")
-        return self._linear.expressions(self.exact_coordinates)
-
-
-def _coordinates_of(states, dim: int, words: list[str]) -> np.ndarray:
-    n = dim.bit_length() - 1
-    if _is_exact(states):
-        states = [states] if isinstance(states, sp.MatrixBase) else list(states)
-        states = np.array([np.array(s.tolist(), dtype=complex) for s in states])
-    return PauliData(states, n).coordinates(words)
+        return self.linear_map.expressions(self.exact_coordinates)
 
 
 def _batch(where: str, theta, p: int) -> tuple[np.ndarray, bool]:
@@ -226,7 +318,16 @@ def _batch(where: str, theta, p: int) -> tuple[np.ndarray, bool]:
     return arr, single
 
 
-def _check_model(where: str, model) -> Model:
+def check_model(where: str, model) -> Model:
+    """``model`` if it is a :class:`Model` (Eq. 1), else the package's :class:`TypeError` naming ``where``.
+
+    Examples
+    --------
+    >>> check_model("my_cost", "not a model")
+    Traceback (most recent call last):
+    ...
+    sggd_sym.exceptions.InputTypeError: my_cost: model expected a sggd_sym.derived.costs.Model, got str
+    """
     if not isinstance(model, Model):
         raise InputTypeError(f"{where}: model expected a sggd_sym.derived.costs.Model, got {type(model).__name__}")
     return model
@@ -342,19 +443,35 @@ class _FastSingle:
 
 
 class QuadraticCost(_FastSingle, DerivedFunction):
-    """A :class:`DerivedFunction` evaluated as a quadratic form in compiled coordinates (``C_MSE``,
-    ``C_T``): see :class:`_Quadratic`."""
+    """A :class:`DerivedFunction` evaluated as a quadratic form in compiled coordinates (``C_MSE`` of Eq. 6,
+    ``C_T`` of Eq. 7): see :class:`_Quadratic`.  Built by :func:`mse_cost` and :func:`twirled_cost`.
+
+    Examples
+    --------
+    >>> import sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0)])
+    >>> isinstance(mse_cost(model, [1]), QuadraticCost)
+    True
+    """
 
 
 # -- costs ---------------------------------------------------------------------------------------
 def expectation(model: Model, index: int) -> DerivedFunction:
-    """Eq. 1 for data point ``index``: ``f_θ(x_index) = Σ_P a_P(θ) r_P(x_index)``."""
-    model = _check_model("expectation", model)
+    """Eq. 1 for data point ``index``: ``f_θ(x_index) = Σ_P a_P(θ) r_P(x_index)``.
+
+    Examples
+    --------
+    >>> import sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0), sp.diag(0, 1)])
+    >>> expectation(model, 1).expr
+    -cos(a)
+    """
+    model = check_model("expectation", model)
     index = _checks.integer("expectation", "index", index, minimum=0)
     if index >= model.n_points:
         _checks.fail("expectation", f"index {index} out of range for {model.n_points} data states")
     coords = model.coordinates[index:index + 1]
-    linear = model._linear
+    linear = model.linear_map
 
     def evaluate(theta):
         f, df = linear.outputs(theta, coords)
@@ -374,7 +491,7 @@ def _exact_only(where: str, model: Model, build):
     return build()
 
 
-def _direct_mse_evaluate(linear: _PauliLinear, coords: np.ndarray, y: np.ndarray):
+def _direct_mse_evaluate(linear: PauliLinearMap, coords: np.ndarray, y: np.ndarray):
     """``C_MSE`` from the residuals ``f_θ(x) − y(x)`` on every data point (the form without the Gram
     contraction; ``gram=False``)."""
     n = len(y)
@@ -388,7 +505,7 @@ def _direct_mse_evaluate(linear: _PauliLinear, coords: np.ndarray, y: np.ndarray
     return evaluate
 
 
-def _mse_from(linear: _PauliLinear, model: Model, labels, name: str, gram: bool = True) -> DerivedFunction:
+def _mse_from(linear: PauliLinearMap, model: Model, labels, name: str, gram: bool = True) -> DerivedFunction:
     y, exact_y = _labels(name, labels, model.n_points, model.exact)
     coords = model.coordinates_for(linear.words)
     if not model.exact:
@@ -418,9 +535,18 @@ def mse_cost(model: Model, labels, *, gram: bool = True) -> DerivedFunction:
     coefficients ``a(θ)`` with the data contracted once (``M = RᵀR/n``, ``b = Rᵀy/n``, ``c = yᵀy/n``):
     a call costs the same for 10 or 10⁶ points.  Its absolute rounding error is a few ulp of ``aᵀMa``
     (not of the MSE itself), so at a near-perfect fit ``gram=False`` (the residuals on every point) has the
-    better relative accuracy."""
-    model = _check_model("mse_cost", model)
-    return _mse_from(model._linear, model, labels, "C_MSE", gram)
+    better relative accuracy.
+
+    Examples
+    --------
+    >>> import sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0)])
+    >>> cost = mse_cost(model, [-1])
+    >>> cost.expr, cost([0.0])
+    ((cos(a) + 1)**2, 4.0)
+    """
+    model = check_model("mse_cost", model)
+    return _mse_from(model.linear_map, model, labels, "C_MSE", gram)
 
 
 def _check_lambda(where: str, lam) -> float:
@@ -434,38 +560,41 @@ def _check_lambda(where: str, lam) -> float:
     return value
 
 
-def _check_group(where: str, group, model: Model) -> SymmetryGroup:
-    if not isinstance(group, SymmetryGroup):
-        raise InputTypeError(f"{where}: group expected a sggd_sym.symmetry.groups group, got {type(group).__name__}")
-    if group.dim != model.circuit.dim:
-        _checks.fail(where, f"group acts on {group.n_qubits} qubit(s) but the model has "
-                     f"{model.circuit.n_qubits}")
-    return group
-
-
 class PenalisedCost(_FastSingle, DerivedFunction):
     """``C_P = C_MSE + λ P`` (Eq. 6), keeping its parts :attr:`mse` and :attr:`penalty` and :attr:`lam`.
 
-    ``quadratic`` (built by :func:`penalised_cost`): the whole cost as one quadratic form in the Pauli
-    coefficients of ``Õ(θ)`` (:class:`_Quadratic`), evaluated with one trig evaluation; without it the
-    value and gradient are the sums of the parts'."""
+    The sum is :meth:`DerivedFunction.plus` (``mse.plus(penalty, lam)``: exact ``.expr``, compiled value
+    and gradient); ``quadratic`` (built by :func:`penalised_cost`) replaces its evaluation by the whole cost
+    as one quadratic form in the Pauli coefficients of ``Õ(θ)`` (:class:`_Quadratic`), one trig evaluation
+    per call.
+
+    Parameters
+    ----------
+    mse, penalty : DerivedFunction
+        ``C_MSE`` and ``P`` (same parameters).
+    lam : number
+        ``λ ≥ 0`` (exact, or a float kept as the nearest simple rational in ``.expr``).
+    quadratic : _Quadratic or None, keyword-only
+        The Gram form of the whole cost, or ``None`` (the sum of the parts).
+
+    Examples
+    --------
+    >>> import sympy as sp, sggd_sym as sg
+    >>> c = sg.Circuit(1).ry(sp.Symbol("a"), 0)
+    >>> model = Model(c, sg.ops.Z, [sp.diag(1, 0)])
+    >>> cost = PenalisedCost(mse_cost(model, [1]), sg.penalty(c, sg.ops.Z, sg.groups.finite([sg.ops.Z])), 2)
+    >>> sp.simplify(cost.expr - (sp.cos(sp.Symbol("a")) - 1)**2 - 4 * sp.sin(sp.Symbol("a"))**2)
+    0
+    """
 
     def __init__(self, mse: DerivedFunction, penalty: DerivedFunction, lam, *, quadratic: "_Quadratic | None" = None):
         self.mse = mse
         self.penalty = penalty
         self.lam = lam
-        lam_f = float(lam)
-
-        def evaluate(theta):
-            v1, g1 = mse._evaluate(theta)
-            v2, g2 = penalty._evaluate(theta)
-            return v1 + lam_f * v2, g1 + lam_f * g2
-
+        total = mse.plus(penalty, lam)
         self._quad = quadratic
-        super().__init__(mse.parameters, evaluate if quadratic is None else _quadratic_evaluate(quadratic),
-                         lambda: mse.expr + sp.nsimplify(lam) * penalty.expr,
-                         name=f"C_MSE + {lam}*P", unused_parameters=tuple(
-                             p for p in mse.unused_parameters if p in penalty.unused_parameters))
+        super().__init__(mse.parameters, total._evaluate if quadratic is None else _quadratic_evaluate(quadratic),
+                         lambda: total.expr, name=f"C_MSE + {lam}*P", unused_parameters=total.unused_parameters)
 
 
 def _penalty_gram(model: Model, twirled) -> np.ndarray | None:
@@ -479,10 +608,10 @@ def _penalty_gram(model: Model, twirled) -> np.ndarray | None:
     L = np.zeros((len(twirled.basis), len(words)))
     weights = np.empty(len(twirled.basis))
     for i, (coords, norm2) in enumerate(twirled.basis):
-        weights[i] = 1.0 / float(sp.re(sp.N(norm2, 17)))
+        weights[i] = 1.0 / to_float(norm2)
         for w, v in coords.items():
             if w in index:
-                L[i, index[w]] = float(sp.re(sp.N(v, 17)))
+                L[i, index[w]] = to_float(v)
     return model.circuit.dim * np.eye(len(words)) - (L.T * weights) @ L
 
 
@@ -493,10 +622,19 @@ def penalised_cost(model: Model, labels, group: SymmetryGroup, lam, *, gram: boo
     ``aᵀ(M + λD)a − 2bᵀa + c`` in the Pauli coefficients ``a(θ)`` of ``Õ(θ)`` (see :func:`mse_cost`; ``D``
     the penalty's form), one trig evaluation per call, independent of the number of points.  Its parts
     :attr:`~PenalisedCost.mse` and :attr:`~PenalisedCost.penalty` (what :func:`~sggd_sym.training.train`
-    uses) are the usual ones.  ``gram=False``: the sum of the parts, MSE from the residuals."""
-    model = _check_model("penalised_cost", model)
+    uses) are the usual ones.  ``gram=False``: the sum of the parts, MSE from the residuals.
+
+    Examples
+    --------
+    >>> import sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0)])
+    >>> cost = penalised_cost(model, [1], sg.groups.finite([sg.ops.Z]), 2)
+    >>> cost([sp.pi / 2]), cost.mse([0.0]), cost.penalty([sp.pi / 2])      # (0 − 1)² + 2 · 2
+    (5.0, 0.0, 2.0)
+    """
+    model = check_model("penalised_cost", model)
     lam_f = _check_lambda("penalised_cost", lam)
-    group = _check_group("penalised_cost", group, model)
+    check_circuit_and_group("penalised_cost", model.circuit, group)
     twirled = twirled_observable(model.circuit, model.observable, group)
     penalty = penalty_from(twirled)
     mse = mse_cost(model, labels, gram=gram)
@@ -506,35 +644,90 @@ def penalised_cost(model: Model, labels, group: SymmetryGroup, lam, *, gram: boo
         if D is not None:
             y, _ = _labels("penalised_cost", labels, model.n_points, False)
             M, b, c = _data_gram(model.coordinates, y)
-            quadratic = _Quadratic(model._linear.compiled, M + lam_f * D, b, c)
+            quadratic = _Quadratic(model.linear_map.compiled, M + lam_f * D, b, c)
     return PenalisedCost(mse, penalty, lam, quadratic=quadratic)
 
 
-def data_invariant(model: Model, group: SymmetryGroup) -> bool:
-    """Whether every data state is ``G``-invariant (exactly for exact data, to 1e-9 for numeric data)."""
-    group = _check_group("data_invariant", group, model)
+def data_invariant(model: Model, group: SymmetryGroup, *, atol: float = DEFAULT_ATOL) -> bool:
+    """Whether every data state is ``G``-invariant, ``T_G[ρ(x)] = ρ(x)`` (Eq. 5): then ``C_T = C_MSE`` (Eq. 7).
+
+    Parameters
+    ----------
+    model : Model
+        Its data are checked.
+    group : SymmetryGroup
+        ``G``, acting on the model's register.
+    atol : float, keyword-only
+        Numeric data only: ``ρ`` counts as invariant when ``‖T_G[ρ] − ρ‖ ≤ atol · max(1, ‖ρ‖)`` (HS norms,
+        the twirl as the projection on the commutant basis).  Exact data are checked exactly.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import numpy as np, sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, np.array([np.diag([1.0, 0.0])]))
+    >>> data_invariant(model, sg.groups.finite([sg.ops.Z])), data_invariant(model, sg.groups.finite([sg.ops.X]))
+    (True, False)
+    """
+    model = check_model("data_invariant", model)
+    check_circuit_and_group("data_invariant", model.circuit, group)
     if model.exact:
         return all(group.is_invariant(rho) for rho in model.states)
-    basis = [np.array(b.evalf(20).tolist(), dtype=complex) for b in group.commutant_basis()]
+    basis = [to_numpy(b, where="data_invariant") for b in group.commutant_basis()]
     for rho in model.states:
         projected = sum(np.vdot(b, rho) * b for b in basis)
-        if np.linalg.norm(projected - rho) > NUMERIC_TOL * max(1.0, np.linalg.norm(rho)):
+        if np.linalg.norm(projected - rho) > atol * max(1.0, np.linalg.norm(rho)):
             return False
     return True
 
 
 def twirled_cost(model: Model, labels, group: SymmetryGroup, *, warn_invariant: bool = True,
-                 gram: bool = True) -> DerivedFunction:
+                 gram: bool = True, atol: float = DEFAULT_ATOL) -> DerivedFunction:
     """Eq. 7: ``C_T(θ) = (1/|S|) Σ_x (Tr[T_G[Õ(θ)] ρ(x)] − y(x))²``.
 
     When every ``ρ(x)`` is ``G``-invariant, ``Tr[T[Õ]ρ] = Tr[Õ T[ρ]] = Tr[Õρ]`` so ``C_T = C_MSE``;
-    then an :class:`InvariantDataWarning` says so (silence it with ``warn_invariant=False``).
+    then an :class:`InvariantDataWarning` says so.
+
+    Parameters
+    ----------
+    model : Model
+        Circuit, observable and data (Eq. 1).
+    labels : sequence or array ``(N,)``
+        ``y(x)``.
+    group : SymmetryGroup
+        ``G``, acting on the model's register.
+    warn_invariant : bool, keyword-only
+        ``False`` silences the warning.
+    gram : bool, keyword-only
+        As in :func:`mse_cost`.
+    atol : float, keyword-only
+        Numeric data only: the twirled and plain outputs count as equal (the warning) when they differ by at
+        most ``atol · max(1, max |f|)`` at three random parameter points.  Exact data are compared exactly.
+
+    Returns
+    -------
+    DerivedFunction
+
+    Examples
+    --------
+    >>> import warnings, sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0)])
+    >>> twirled_cost(model, [1], sg.groups.finite([sg.ops.X])).expr         # T[Õ] = 0 under {I, X}
+    1
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = twirled_cost(model, [1], sg.groups.finite([sg.ops.Z]))      # |0⟩⟨0| is Z-invariant
+    >>> [w.category.__name__ for w in caught]
+    ['InvariantDataWarning']
     """
-    model = _check_model("twirled_cost", model)
-    group = _check_group("twirled_cost", group, model)
+    model = check_model("twirled_cost", model)
+    check_circuit_and_group("twirled_cost", model.circuit, group)
     twirled = twirled_observable(model.circuit, model.observable, group)
-    linear = _PauliLinear(twirled.trig, twirled.twirled_terms, sorted(twirled.twirled_terms))
-    if warn_invariant and _same_outputs(model, linear):
+    linear = PauliLinearMap(twirled.trig, twirled.twirled_terms, sorted(twirled.twirled_terms))
+    if warn_invariant and _same_outputs(model, linear, atol):
         warnings.warn(f"twirled_cost: Tr[T_G[Õ(θ)] ρ(x)] = Tr[Õ(θ) ρ(x)] on every data point (the data are "
                       f"invariant under {group.name} where Õ can see them), so C_T = C_MSE (Eq. 7); the twirled "
                       "cost trains exactly the plain cost. Pass warn_invariant=False to silence this.",
@@ -542,9 +735,9 @@ def twirled_cost(model: Model, labels, group: SymmetryGroup, *, warn_invariant: 
     return _mse_from(linear, model, labels, "C_T", gram)
 
 
-def _same_outputs(model: Model, twirled_linear: _PauliLinear) -> bool:
+def _same_outputs(model: Model, twirled_linear: PauliLinearMap, atol: float) -> bool:
     """Whether the twirled and plain outputs agree on all data: exactly in the data's coordinates when
-    the data are exact, else at random parameter points to ``NUMERIC_TOL``."""
+    the data are exact, else at random parameter points to ``atol · max(1, max |f|)``."""
     if model.exact:
         diff = {}
         for w, q in twirled_linear.trig_terms.items():
@@ -563,26 +756,91 @@ def _same_outputs(model: Model, twirled_linear: _PauliLinear) -> bool:
                 return False
         return True
     theta = np.random.default_rng(0).uniform(-np.pi, np.pi, size=(3, len(model.parameters)))
-    f_plain, _ = model._linear.outputs(theta, model.coordinates)
+    f_plain, _ = model.linear_map.outputs(theta, model.coordinates)
     f_twirl, _ = twirled_linear.outputs(theta, model.coordinates_for(twirled_linear.words))
-    return bool(np.all(np.abs(f_plain - f_twirl) <= NUMERIC_TOL * max(1.0, float(np.abs(f_plain).max()))))
+    return bool(np.all(np.abs(f_plain - f_twirl) <= atol * max(1.0, float(np.abs(f_plain).max()))))
 
 
 # -- one data set per parameter row (many seeds at once) -------------------------------------------
-class PairedMSE:
-    """``C_MSE`` where row ``b`` of a parameter batch is scored on its own data set ``b``.
+class PairedCost:
+    """Base of the costs where row ``b`` of a parameter batch is scored on its own data set ``b`` (Eq. 1 per
+    row: ``f_{θ_b}(x) = Σ_P a_P(θ_b) r_P(x)`` for ``x`` in data set ``b``).
 
-    Built by :func:`paired_mse_cost`; offers ``value_and_gradient(theta (B, p))`` like a
-    :class:`~sggd_sym.numeric.DerivedFunction` so that many seeds, each with its own training set,
-    train in one vectorised run.
+    Many seeds, each with its own training set, then train in one vectorised run: a subclass offers
+    ``value_and_gradient(theta (B, p)) -> ((B,), (B, p))`` like a :class:`~sggd_sym.numeric.DerivedFunction`
+    (:class:`PairedMSE`; :class:`~sggd_sym.derived.postprocessed_costs.PairedPostprocessedMSE`).
+
+    Parameters
+    ----------
+    linear : PauliLinearMap
+        The model's Eq. 1 map (:attr:`Model.linear_map`, or the twirled one).
+    coords : numpy.ndarray ``(B, N, K)``
+        Each data set's Pauli coordinates over ``linear.words``.
+    labels : numpy.ndarray ``(B, N)``
+        Each data set's labels.
+    parameters : tuple of Symbols
+        The circuit parameters (the columns of a batch).
+
+    Examples
+    --------
+    >>> import numpy as np, sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0)])
+    >>> sets = np.array([[[1.0, 0.0]], [[0.0, 1.0]]])         # |+⟩⟨+| over ['X', 'Z'], then |0⟩⟨0|
+    >>> PairedCost(model.linear_map, sets, np.ones((2, 1)), model.parameters).outputs(np.zeros((2, 1)))
+    array([[0.],
+           [1.]])
     """
 
-    def __init__(self, linear: _PauliLinear, coords: np.ndarray, labels: np.ndarray, parameters, *,
-                 gram: bool = True):
-        self._linear = linear
+    def __init__(self, linear: PauliLinearMap, coords: np.ndarray, labels: np.ndarray, parameters):
+        self.linear_map = linear
         self.coords = coords
         self.labels = labels
         self.parameters = tuple(parameters)
+
+    def check_batch(self, theta) -> np.ndarray:
+        """``theta`` as a float array of shape ``(B, p)`` (one row per data set), or the package's error."""
+        theta = np.asarray(theta, dtype=float)
+        if theta.ndim != 2 or theta.shape != (self.coords.shape[0], len(self.parameters)):
+            raise InputValueError(f"{type(self).__name__}: expected a parameter batch of shape "
+                                  f"({self.coords.shape[0]}, {len(self.parameters)}), got {theta.shape}")
+        return theta
+
+    def outputs_and_jacobian(self, theta):
+        """``f`` ``(B, N)`` and ``∂f/∂θ`` ``(B, N, p)``, row ``b`` of ``theta`` on data set ``b`` (Eq. 1)."""
+        return self.linear_map.outputs_paired(self.check_batch(theta), self.coords)
+
+    def outputs(self, theta) -> np.ndarray:
+        """The model outputs ``f`` ``(B, N)``, row ``b`` of ``theta`` on data set ``b`` (Eq. 1)."""
+        return self.outputs_and_jacobian(theta)[0]
+
+    def value_and_gradient(self, theta):
+        """``((B,), (B, p))``: the cost of each row on its own data set, and its gradient."""
+        raise NotImplementedError(f"{type(self).__name__} defines no cost; use PairedMSE or a subclass")
+
+    def __call__(self, theta):
+        return self.value_and_gradient(theta)[0]
+
+
+class PairedMSE(PairedCost):
+    """``C_MSE`` (Eq. 6 without the penalty; ``C_T`` of Eq. 7 with a twirled map) where row ``b`` of a
+    parameter batch is scored on its own data set ``b``.
+
+    Built by :func:`paired_mse_cost`.  ``gram=True``: one Gram form ``aᵀMa − 2bᵀa + c`` per data set (see
+    :func:`mse_cost`); ``gram=False``: the residuals on every point.  Other parameters as :class:`PairedCost`.
+
+    Examples
+    --------
+    >>> import numpy as np, sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0)])
+    >>> sets = np.array([[[0.0, 1.0]], [[0.0, 1.0]]])         # |0⟩⟨0| twice, labels +1 and −1
+    >>> cost = PairedMSE(model.linear_map, sets, np.array([[1.0], [-1.0]]), model.parameters)
+    >>> cost.value_and_gradient(np.zeros((2, 1)))[0]
+    array([0., 4.])
+    """
+
+    def __init__(self, linear: PauliLinearMap, coords: np.ndarray, labels: np.ndarray, parameters, *,
+                 gram: bool = True):
+        super().__init__(linear, coords, labels, parameters)
         self.gram = gram
         if gram:  # one Gram form per data set: M (B, K, K), b (B, K), c (B,) (see mse_cost)
             n = coords.shape[1]
@@ -591,11 +849,7 @@ class PairedMSE:
             self._c = np.einsum("bn,bn->b", labels, labels) / n
 
     def value_and_gradient(self, theta):
-        theta = np.asarray(theta, dtype=float)
-        if theta.ndim != 2 or theta.shape[0] != self.coords.shape[0]:
-            raise InputValueError(f"PairedMSE: expected a parameter batch of shape ({self.coords.shape[0]}, "
-                                  f"{len(self.parameters)}), got {theta.shape}")
-        a, jac = self._linear.compiled.values_and_jacobian(theta)
+        a, jac = self.linear_map.compiled.values_and_jacobian(self.check_batch(theta))
         if self.gram:
             h = np.matmul(self._M, a[:, :, None])[:, :, 0]                 # M_b a_b
             value = np.einsum("bk,bk->b", a, h - 2.0 * self._b) + self._c
@@ -605,20 +859,39 @@ class PairedMSE:
         weighted = np.matmul(r[:, None, :], self.coords)[:, 0, :]  # (B, K): data contracted first
         return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bk,bkp->bp", weighted, jac)
 
-    def __call__(self, theta):
-        return self.value_and_gradient(theta)[0]
-
 
 def paired_mse_cost(model: Model, data_sets, label_sets, *, group: SymmetryGroup | None = None,
                     gram: bool = True) -> PairedMSE:
-    """``C_MSE`` (or ``C_T`` when ``group`` is given) of ``model``'s circuit on ``B`` data sets at once.
+    """``C_MSE`` (Eq. 6 without the penalty; ``C_T`` of Eq. 7 when ``group`` is given) of ``model``'s circuit
+    on ``B`` data sets at once, one per parameter row.
 
-    ``data_sets``: numeric states ``(B, N, d, d)``, or a sequence of ``B`` data sets of ``N`` states each in any
-    form :class:`~sggd_sym.data.pauli_data.PauliData` reads (e.g. :class:`~sggd_sym.data.pauli_data.ProductStates`, which
-    never forms a ``d × d`` matrix); ``label_sets``: ``(B, N)``.  ``gram``: as in :func:`mse_cost` (one
-    ``(K, K)`` Gram matrix per data set).
+    Parameters
+    ----------
+    model : Model
+        Circuit and observable (its own data are not used).
+    data_sets : array ``(B, N, d, d)`` or sequence of ``B`` data sets
+        Numeric states, or ``B`` data sets of ``N`` states each in any form
+        :class:`~sggd_sym.data.pauli_data.PauliData` reads (e.g. :class:`~sggd_sym.data.pauli_data.ProductStates`,
+        which never forms a ``d × d`` matrix).
+    label_sets : array ``(B, N)``
+    group : SymmetryGroup or None, keyword-only
+        ``G`` for the twirled cost.
+    gram : bool, keyword-only
+        As in :func:`mse_cost` (one ``(K, K)`` Gram matrix per data set).
+
+    Returns
+    -------
+    PairedMSE
+
+    Examples
+    --------
+    >>> import numpy as np, sympy as sp, sggd_sym as sg
+    >>> model = Model(sg.Circuit(1).ry(sp.Symbol("a"), 0), sg.ops.Z, [sp.diag(1, 0)])
+    >>> zero = np.diag([1.0, 0.0])
+    >>> paired_mse_cost(model, np.array([[zero], [zero]]), [[1.0], [-1.0]])(np.zeros((2, 1)))
+    array([0., 4.])
     """
-    model = _check_model("paired_mse_cost", model)
+    model = check_model("paired_mse_cost", model)
     d = model.circuit.dim
     n = model.circuit.n_qubits
     if isinstance(data_sets, (list, tuple)) and data_sets and all(
@@ -631,108 +904,13 @@ def paired_mse_cost(model: Model, data_sets, label_sets, *, group: SymmetryGroup
                          f"got {arr.shape}")
         sets = [PauliData(a, n) for a in arr]
     labels = np.asarray(label_sets, dtype=float)
-    linear = model._linear
+    linear = model.linear_map
     if group is not None:
-        group = _check_group("paired_mse_cost", group, model)
+        check_circuit_and_group("paired_mse_cost", model.circuit, group)
         twirled = twirled_observable(model.circuit, model.observable, group)
-        linear = _PauliLinear(twirled.trig, twirled.twirled_terms, sorted(twirled.twirled_terms))
+        linear = PauliLinearMap(twirled.trig, twirled.twirled_terms, sorted(twirled.twirled_terms))
     linear, coords = linear.restricted_to(np.stack([s.coordinates(linear.words) for s in sets]))
     if labels.shape != coords.shape[:2] or not np.all(np.isfinite(labels)):
         _checks.fail("paired_mse_cost", f"label_sets expected finite values of shape {coords.shape[:2]}, "
                      f"got {labels.shape}")
     return PairedMSE(linear, coords, labels, model.parameters, gram=gram)
-
-
-# -- verification helpers -------------------------------------------------------------------------
-def data_span_rank(states) -> int:
-    """Rank of ``{vec ρ(x)}`` (exact for exact states).  Eq. 3 ⇔ Eq. 4 when it equals ``d²``."""
-    if _is_exact(states):
-        states = [states] if isinstance(states, sp.MatrixBase) else list(states)
-        mats = [_checks.exact_matrix("data_span_rank", f"states[{i}]", s) for i, s in enumerate(states)]
-        d = mats[0].rows
-        if any(m.rows != d for m in mats):
-            _checks.fail("data_span_rank", "all states must have the same dimension")
-        return sp.Matrix([list(m) for m in mats]).rank(simplify=True)
-    arr = np.asarray(states, dtype=complex)
-    if arr.ndim != 3 or arr.shape[1] != arr.shape[2] or arr.shape[0] == 0:
-        _checks.fail("data_span_rank", f"states expected shape (N, d, d), got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        _checks.fail("data_span_rank", "states contain NaN or inf")
-    return int(np.linalg.matrix_rank(arr.reshape(arr.shape[0], -1), tol=1e-9))
-
-
-def _exact_point(where: str, parameters, point) -> dict:
-    if isinstance(point, dict):
-        subs = dict(point)
-    else:
-        values = list(point) if isinstance(point, (list, tuple)) else [point]
-        if len(values) != len(parameters):
-            _checks.fail(where, f"point has {len(values)} values, expected {len(parameters)} for {parameters}")
-        subs = dict(zip(parameters, values))
-    for k, v in subs.items():
-        v = sp.sympify(v) if not isinstance(v, str) else None
-        if v is None or v.has(sp.Float) or v.free_symbols:
-            _checks.fail(where, f"point value for {k} must be an exact number (sympy Rational, pi), got {subs[k]}")
-        subs[k] = v
-    return subs
-
-
-def satisfies_constraint(circuit: Circuit, observable, group: SymmetryGroup, point) -> bool:
-    """Whether Eq. 4 holds exactly at ``point``: ``T_G[Õ(θ)] − Õ(θ) = 0`` (every residual coefficient 0)."""
-    twirled = twirled_observable(circuit, observable, group)
-    subs = _exact_point("satisfies_constraint", circuit.parameters, point)
-    trig = twirled.trig
-    for poly in twirled.residual_terms().values():
-        value = trig.to_expr(poly).subs(subs)
-        if sp.simplify(value) != 0:
-            return False
-    return True
-
-
-def lambda_crit(mse_cost: DerivedFunction, penalty: DerivedFunction, point) -> sp.Expr:
-    """SPEC §2 Eq. 11 (critical strength): the least ``λ ≥ 0`` with ``H_MSE(θ*) + λ H_P(θ*) ≻ 0``.
-
-    ``point`` ``θ*`` must be symmetric (``P(θ*) = 0``) and critical for ``C_MSE`` (``∇C_MSE(θ*) = 0``);
-    both are checked exactly.  Hessians are exact (``sympy.diff`` of the exact expressions).  Returns an
-    exact number: the infimum of such ``λ`` (θ* is a strict local minimum of ``C_P`` for every larger λ),
-    or ``sympy.oo`` when no ``λ`` makes the Hessian positive definite.
-    """
-    for name, fn in (("mse_cost", mse_cost), ("penalty", penalty)):
-        if not isinstance(fn, DerivedFunction):
-            raise InputTypeError(f"lambda_crit: {name} expected a DerivedFunction, got {type(fn).__name__}")
-    if mse_cost.parameters != penalty.parameters:
-        _checks.fail("lambda_crit", "mse_cost and penalty must be functions of the same parameters")
-    params = mse_cost.parameters
-    subs = _exact_point("lambda_crit", params, point)
-    p_expr, m_expr = penalty.expr, mse_cost.expr
-
-    def at(expr):
-        return sp.nsimplify(sp.simplify(expr.subs(subs)))
-
-    if at(p_expr) != 0:
-        _checks.fail("lambda_crit", f"P(θ*) = {at(p_expr)} ≠ 0: the point is not symmetric")
-    grad = [at(sp.diff(m_expr, t)) for t in params]
-    if any(g != 0 for g in grad):
-        _checks.fail("lambda_crit", f"∇C_MSE(θ*) = {grad} ≠ 0: θ* is not a critical point of C_MSE, so it is a "
-                     "minimum of C_P for no λ")
-    h_m = sp.Matrix(len(params), len(params), lambda i, j: at(sp.diff(m_expr, params[i], params[j])))
-    h_p = sp.Matrix(len(params), len(params), lambda i, j: at(sp.diff(p_expr, params[i], params[j])))
-    return _least_definite_lambda(h_m, h_p)
-
-
-def _least_definite_lambda(h_m: sp.Matrix, h_p: sp.Matrix) -> sp.Expr:
-    """``inf{λ ≥ 0 : h_m + λ h_p ≻ 0}`` (``h_p ⪰ 0``), or ``oo``.
-
-    The positive-definite λ form an up-closed interval whose lower end is a root of
-    ``det(h_m + λ h_p)``; so the answer is the largest real root (or 0) if the matrix is definite just above it.
-    """
-    lam = sp.Symbol("lam", real=True)
-    det = sp.expand((h_m + lam * h_p).det())
-    roots = [r for r in sp.Poly(det, lam).real_roots()] if det.has(lam) else []
-    start = max([sp.Integer(0)] + [r for r in roots if r >= 0])
-    if start == 0 and h_m.is_positive_definite:
-        return sp.Integer(0)
-    probe = h_m + (start + 1) * h_p
-    if probe.is_positive_definite:
-        return start
-    return sp.oo

@@ -18,12 +18,16 @@ elements' Pauli transfer maps ``Q ↦ V Q V†`` applied blockwise, for a Lie gr
 commutant of ``group.tensor_power(k)``.  Then ``P_k = d^k Σ_w r_w(θ)²`` over the Pauli coefficients ``r_w`` of
 the residual ``T[M̂] − M̂`` (``‖w‖² = d^k``); it equals ``‖M̂‖² − ‖T[M̂]‖²`` but has no cancellation.
 
+:func:`modified_penalty` is ``P_k`` (SPEC §4 calls it ``postprocess.penalty``, an alias).  Training with
+post-processed outputs (the MSE of ``h_k(f)``) is :mod:`sggd_sym.derived.postprocessed_costs`; this module keeps
+the numeric ``h_k`` it uses (:func:`postprocessing_function`).
+
 >>> import sympy as sp, sggd_sym as sg
 >>> t = sp.Symbol("t")
 >>> taylor_coefficients(sp.tanh(2 * t), t, 3)
 [0, 2, 0, -8/3]
 >>> O = sg.ops.Z                                   # SPEC §2 Eq. 13 witness: G = {I, X}, h = t², U = I
->>> P2 = penalty(sg.Circuit(1), O, sg.groups.finite([sg.ops.X]), t**2, t, 2)
+>>> P2 = modified_penalty(sg.Circuit(1), O, sg.groups.finite([sg.ops.X]), t**2, t, 2)
 >>> P2.expr, sg.penalty(sg.Circuit(1), O, sg.groups.finite([sg.ops.X])).expr
 (0, 2)
 """
@@ -47,15 +51,14 @@ from sggd_sym.circuits.circuit import Circuit
 from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from sggd_sym.symmetry.groups import FiniteGroup, SymmetryGroup
 from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
-from sggd_sym.numeric.bridge import DerivedFunction, lambdify_checked
+from sggd_sym.numeric.bridge import DerivedFunction, lambdify_checked, to_float
 from sggd_sym.algebra.trig import check_budget
+from sggd_sym.symmetry.twirling import check_circuit_and_group
 
 __all__ = [
     "taylor_coefficients", "power_coefficients", "taylor_operator", "copy_permutation", "copy_permutations",
-    "symmetrize", "ModifiedConstraint", "modified_constraint", "modified_residual", "penalty",
-    # training with post-processed outputs
-    "postprocessing_function", "postprocessed_outputs", "postprocessed_cost", "PairedPostprocessedMSE",
-    "paired_postprocessed_cost",
+    "symmetrize", "ModifiedConstraint", "modified_constraint", "modified_residual", "modified_penalty", "penalty",
+    "postprocessing_function",
 ]
 
 _SURROGATE = "use a smooth surrogate such as tanh(beta*t) for sign(t), or sqrt(t**2 + eps) for Abs(t)"
@@ -227,7 +230,14 @@ def _localize(h: sp.Expr, t: sp.Symbol, t0: sp.Expr) -> sp.Expr:
 
 
 def power_coefficients(coefficients, t0=0) -> list[sp.Expr]:
-    """``b_i`` with ``Σ_j c_j (t − t₀)^j = Σ_i b_i t^i``: ``b_i = Σ_{j≥i} c_j C(j, i) (−t₀)^{j−i}``."""
+    """Eq. 12 in powers of ``t``: ``b_i`` with ``Σ_j c_j (t − t₀)^j = Σ_i b_i t^i``,
+    ``b_i = Σ_{j≥i} c_j C(j, i) (−t₀)^{j−i}``.
+
+    Examples
+    --------
+    >>> power_coefficients([1, 2, 3], t0=1)          # 1 + 2(t − 1) + 3(t − 1)² = 2 − 4t + 3t²
+    [2, -4, 3]
+    """
     where = "power_coefficients"
     if isinstance(coefficients, (str, bytes)) or not hasattr(coefficients, "__iter__"):
         raise InputTypeError(f"{where}: coefficients expected a list [c_0, …, c_k] of exact numbers, got "
@@ -273,8 +283,8 @@ def _dense_copies(where: str, qubits: int) -> None:
     if qubits > MAX_COPY_QUBITS:
         raise DerivationBudgetError(f"{where}: the k-copy matrix would act on {qubits} qubits (a dense "
                                     f"2**{qubits} matrix), more than the limit of {MAX_COPY_QUBITS}; use fewer "
-                                    "copies (a lower Taylor order) or sggd_sym.derived.postprocess.penalty, which works "
-                                    "in Pauli coordinates")
+                                    "copies (a lower Taylor order) or sggd_sym.derived.postprocess.modified_penalty, "
+                                    "which works in Pauli coordinates")
 
 
 def _check_coefficients(where: str, coefficients) -> list[sp.Expr]:
@@ -299,7 +309,13 @@ def _check_coefficients(where: str, coefficients) -> list[sp.Expr]:
 
 # -- Eq. 13: copy permutations and Π_sym ----------------------------------------------------------
 def copy_permutation(perm, copies, n_qubits) -> sp.ImmutableMatrix:
-    """``W_π`` moving copy ``i`` (the block of qubits ``i·n … i·n+n−1``) to copy ``π(i)``."""
+    """Eq. 13: ``W_π`` moving copy ``i`` (the block of qubits ``i·n … i·n+n−1``) to copy ``π(i)``.
+
+    Examples
+    --------
+    >>> copy_permutation((1, 0), 2, 1) == ops.SWAP
+    True
+    """
     where = "copy_permutation"
     k = _checks.integer(where, "copies", copies, minimum=1)
     n = _checks.integer(where, "n_qubits", n_qubits, minimum=1)
@@ -313,7 +329,13 @@ def copy_permutation(perm, copies, n_qubits) -> sp.ImmutableMatrix:
 
 
 def copy_permutations(copies, n_qubits) -> list[sp.ImmutableMatrix]:
-    """All ``k!`` copy-permutation operators ``W_π`` (``π`` in ``itertools.permutations`` order)."""
+    """Eq. 13: all ``k!`` copy-permutation operators ``W_π`` (``π`` in ``itertools.permutations`` order).
+
+    Examples
+    --------
+    >>> copy_permutations(2, 1) == [sp.eye(4), ops.SWAP]
+    True
+    """
     k = _checks.integer("copy_permutations", "copies", copies, minimum=1, maximum=MAX_PERMUTED_COPIES)
     _dense_copies("copy_permutations", k * _checks.integer("copy_permutations", "n_qubits", n_qubits, minimum=1))
     return [copy_permutation(p, k, n_qubits) for p in permutations(range(k))]
@@ -376,6 +398,15 @@ class ModifiedConstraint:
     ``symmetric[i][μ]`` / ``residual[i][μ]`` are the exact trig-polynomial coefficients of ``S_i`` /
     ``T[S_i] − S_i`` on *each* arrangement of the sorted block multiset ``μ`` (both operators are symmetric).
     ``power`` holds ``b_0..b_k`` (``h_k(t) = Σ b_i t^i``) and ``coefficients`` the Taylor ``c_j``.
+    Built by :func:`modified_constraint`.
+
+    Examples
+    --------
+    >>> import sggd_sym as sg
+    >>> t = sp.Symbol("t")
+    >>> mc = modified_constraint(sg.Circuit(1), ops.Z, sg.groups.finite([ops.X]), t**2, t, 2)
+    >>> mc.copies, mc.symmetrized_terms(), mc.residual_terms()       # M̂ = Z⊗Z is {I, X}⊗2-invariant
+    (2, {'ZZ': 1}, {})
     """
 
     heisenberg: HeisenbergObservable
@@ -438,8 +469,22 @@ class ModifiedConstraint:
         """``T_{G^{(k)}}[M̂(θ)] − M̂(θ)`` as an exact matrix on ``k·n`` qubits."""
         return _matrix(self.residual_terms(), self.copies * self.heisenberg.n_qubits)
 
-    def penalty(self) -> DerivedFunction:
-        """``P_k(θ) = ‖T_{G^{(k)}}[M̂] − M̂‖² = d^k Σ_w r_w(θ)²`` as a :class:`DerivedFunction`."""
+    def modified_penalty(self) -> DerivedFunction:
+        """Eq. 13: the modified penalty ``P_k(θ) = ‖T_{G^{(k)}}[M̂] − M̂‖² = d^k Σ_w r_w(θ)²`` of this constraint.
+
+        Returns
+        -------
+        DerivedFunction
+            ``.expr`` exact; value and gradient compiled from the residual's Pauli coefficients ``r_w``.
+
+        Examples
+        --------
+        >>> import sympy as sp, sggd_sym as sg
+        >>> t, a = sp.symbols("t a")
+        >>> mc = modified_constraint(sg.Circuit(1).ry(a, 0), sg.ops.Z, sg.groups.finite([sg.ops.X]), t**2, t, 2)
+        >>> mc.modified_penalty().expr             # 0 at a = 0 (the SPEC §2 witness), 2 at a = π/4
+        1 - cos(4*a)
+        """
         return _penalty_function(self)
 
 
@@ -452,23 +497,28 @@ def _expand_words(by_multiset: dict[Blocks, sp.Expr]) -> dict[str, sp.Expr]:
 
 
 def _matrix(terms: dict[str, sp.Expr], n_qubits: int) -> sp.ImmutableMatrix:
-    total = sp.zeros(2**n_qubits, 2**n_qubits)
-    for word, value in terms.items():
-        total += value * ops.pauli(word)
-    return sp.ImmutableMatrix(total)
+    if not terms:  # a vanishing residual (ops.from_pauli_terms needs at least one word)
+        return sp.ImmutableMatrix(sp.zeros(2**n_qubits, 2**n_qubits))
+    return ops.from_pauli_terms(terms, expand=False)
 
 
 def modified_constraint(circuit: Circuit, observable, group: SymmetryGroup, h, t, order, t0=0, *,
                         budget: int | None = DEFAULT_BUDGET) -> ModifiedConstraint:
-    """Derive ``M̂(θ)`` and the Eq. 13 residual for a circuit, observable, group and post-processing ``h``."""
+    """Eq. 13: derive ``M̂(θ) = Π_sym[M_k(Õ(θ))]`` and the residual ``T_{G^{(k)}}[M̂] − M̂`` for a circuit,
+    observable, group and post-processing ``h`` (Taylor order ``k = order`` at ``t0``, Eq. 12).
+
+    Parameters as :func:`modified_penalty`; returns a :class:`ModifiedConstraint` (exact, in Pauli coordinates).
+
+    Examples
+    --------
+    >>> import sggd_sym as sg
+    >>> t = sp.Symbol("t")
+    >>> mc = modified_constraint(sg.Circuit(1), ops.Z, sg.groups.finite([ops.Z]), 1 + t, t, 1)
+    >>> sorted(mc.symmetrized_terms().items()), mc.modified_penalty().expr
+    ([('I', 1), ('Z', 1)], 0)
+    """
     where = "postprocess"
-    if not isinstance(circuit, Circuit):
-        raise InputTypeError(f"{where}: circuit expected a sggd_sym.Circuit, got {type(circuit).__name__}")
-    if not isinstance(group, SymmetryGroup):
-        raise InputTypeError(f"{where}: group expected a sggd_sym.symmetry.groups group, got {type(group).__name__}")
-    if group.dim != circuit.dim:
-        _checks.fail(where, f"group acts on {group.n_qubits} qubit(s) but the circuit has {circuit.n_qubits}; "
-                     f"build the group for {circuit.n_qubits} qubits")
+    check_circuit_and_group(where, circuit, group)
     coefficients = taylor_coefficients(h, t, order, t0)
     t0 = _check_point(where, t0)
     power = power_coefficients(coefficients, t0)
@@ -598,10 +648,10 @@ def _split(word: str, n: int) -> Blocks:
 def _numeric_power(power: list[sp.Expr]) -> np.ndarray:
     free = set().union(*(sp.sympify(b).free_symbols for b in power))
     if free:
-        raise InputValueError(f"postprocess.penalty: the Taylor coefficients of h depend on "
+        raise InputValueError(f"postprocess.modified_penalty: the Taylor coefficients of h depend on "
                               f"{', '.join(sorted(map(str, free)))}; substitute numbers (e.g. h.subs(beta, 2)) "
                               "to evaluate the penalty")
-    return np.array([float(sp.re(sp.N(b, 20))) for b in power])
+    return np.array([to_float(b, digits=20) for b in power])
 
 
 def _penalty_function(mc: ModifiedConstraint) -> DerivedFunction:
@@ -644,24 +694,69 @@ def _penalty_function(mc: ModifiedConstraint) -> DerivedFunction:
                            unused_parameters=mc.heisenberg.unused_parameters)
 
 
-def penalty(circuit: Circuit, observable, group: SymmetryGroup, h, t, order, t0=0, *,
-            budget: int | None = DEFAULT_BUDGET) -> DerivedFunction:
-    """Eq. 13: ``P_k(θ) = ‖T_{G^{(k)}}[M̂] − M̂‖²`` with ``M̂ = Π_sym[M_k(Õ(θ))]``, ``k = order``.
+def modified_penalty(circuit: Circuit, observable, group: SymmetryGroup, h, t, order, t0=0, *,
+                     budget: int | None = DEFAULT_BUDGET) -> DerivedFunction:
+    """Eq. 13: the modified penalty ``P_k(θ) = ‖T_{G^{(k)}}[M̂] − M̂‖²``, ``M̂ = Π_sym[M_k(Õ(θ))]``, ``k = order``.
 
-    Returns a :class:`~sggd_sym.numeric.DerivedFunction` (``.expr`` exact; value and gradient compiled).
+    ``M_k`` is the Taylor operator of Eq. 12 for ``h`` at ``t0``; :data:`penalty` is the same function under the
+    name of SPEC §4 (``sg.postprocess.penalty``).
+
+    Parameters
+    ----------
+    circuit : Circuit
+        ``U(θ)``.
+    observable : matrix, PauliSum or dict of Pauli words
+        ``O`` (Hermitian).
+    group : SymmetryGroup
+        ``G``; its ``k``-copy action ``G^{(k)} = {V^{⊗k}}`` twirls ``M̂``.
+    h : sympy.Expr
+        The post-processing, analytic at ``t0``.
+    t : sympy.Symbol
+        The variable of ``h``.
+    order : int
+        The Taylor order ``k`` (also the number of copies).
+    t0 : exact real number
+        The expansion point.
+    budget : int or None, keyword-only
+        Bounds the derivation (``None`` lifts it).
+
+    Returns
+    -------
+    DerivedFunction
+        ``.expr`` exact; value and gradient compiled.
+
+    Examples
+    --------
+    The SPEC §2 witness: ``O = Z``, ``U = I``, ``G = {I, X}``, ``h = t²``: ``P = 2`` but ``P_2 = 0``.
+
+    >>> import sympy as sp, sggd_sym as sg
+    >>> t = sp.Symbol("t")
+    >>> modified_penalty(sg.Circuit(1), sg.ops.Z, sg.groups.finite([sg.ops.X]), t**2, t, 2).expr
+    0
     """
-    return modified_constraint(circuit, observable, group, h, t, order, t0, budget=budget).penalty()
+    return modified_constraint(circuit, observable, group, h, t, order, t0, budget=budget).modified_penalty()
+
+
+#: SPEC §4 name of :func:`modified_penalty` (``sg.postprocess.penalty(circuit, O, G, h, t, order, t0=0)``).
+penalty = modified_penalty
 
 
 def modified_residual(circuit: Circuit, observable, group: SymmetryGroup, h, t, order, t0=0) -> sp.ImmutableMatrix:
-    """Eq. 13: the exact matrix ``E_k(θ) = T_{G^{(k)}}[M̂(θ)] − M̂(θ)`` on ``order`` copies (small cases)."""
+    """Eq. 13: the exact matrix ``E_k(θ) = T_{G^{(k)}}[M̂(θ)] − M̂(θ)`` on ``order`` copies (small cases).
+
+    Examples
+    --------
+    >>> import sggd_sym as sg
+    >>> t = sp.Symbol("t")
+    >>> modified_residual(sg.Circuit(1), ops.Z, sg.groups.finite([ops.X]), t, t, 1)     # T[Z] − Z = −Z
+    Matrix([
+    [-1, 0],
+    [ 0, 1]])
+    """
     return modified_constraint(circuit, observable, group, h, t, order, t0).residual_matrix()
 
 
-# == Training with post-processed outputs (issue 5, second half) ===================================
-# The model's label is ``h(f_θ(x))``; the cost is the MSE of ``h_k(f)`` (Eq. 12, exact Taylor truncation) or of
-# ``h`` itself against the labels.  Value and gradient by the chain rule from the model's ``f`` and ``∂f/∂θ``:
-# ``∂/∂θ (1/N) Σ (h(f) − y)² = (2/N) Σ (h(f) − y) h'(f) ∂f/∂θ``.
+# -- Eq. 12: the truncated post-processing as a numeric function (for the costs of postprocessed_costs) ---
 
 def postprocessing_function(h, t, order=None, t0=0) -> tuple[sp.Expr, object, object]:
     """The post-processing used in training: ``h_k(t) = Σ_{j≤k} c_j (t − t₀)^j`` (Eq. 12, ``k = order``) or ``h``.
@@ -697,115 +792,3 @@ def _vectorised(fn):
         x = np.asarray(x, dtype=float)
         return np.broadcast_to(np.asarray(fn(x), dtype=float), x.shape).copy()
     return call
-
-
-def _check_model_for(where: str, model):
-    from sggd_sym.derived.costs import Model
-
-    if not isinstance(model, Model):
-        raise InputTypeError(f"{where}: model expected a sggd_sym.derived.costs.Model, got {type(model).__name__}")
-    return model
-
-
-def postprocessed_outputs(model, theta, h, t, order=None, t0=0, *, states=None) -> np.ndarray:
-    """``h_k(f_θ(x))`` (Eq. 12; ``h(f)`` when ``order=None``) on the model's data or on ``states``.
-
-    Shape ``(N,)`` for one parameter vector, ``(B, N)`` for a batch.
-    """
-    model = _check_model_for("postprocessed_outputs", model)
-    _, value, _ = postprocessing_function(h, t, order, t0)
-    f = model.outputs(theta) if states is None else model.outputs_on(theta, states)
-    return value(f)
-
-
-def postprocessed_cost(model, labels, h, t, order=None, t0=0) -> DerivedFunction:
-    """``C(θ) = (1/|S|) Σ_x (h_k(f_θ(x)) − y(x))²`` with ``f`` of Eq. 1 and ``h_k`` of Eq. 12 (``h`` if ``order=None``).
-
-    A :class:`~sggd_sym.numeric.DerivedFunction`; its exact ``.expr`` exists for exact data and labels.  Add
-    ``λ P`` (:func:`sggd_sym.penalty`, Eq. 6) or ``λ P_k`` (:func:`penalty`, Eq. 13) through
-    :func:`sggd_sym.training.train` (``penalty=``, ``lam=``).
-    """
-    from sggd_sym.derived.costs import _labels
-
-    where = "postprocessed_cost"
-    model = _check_model_for(where, model)
-    expr, value, slope = postprocessing_function(h, t, order, t0)
-    y, exact_y = _labels(where, labels, model.n_points, model.exact)
-    coords = model.coordinates
-    linear = model._linear
-
-    def evaluate(theta):
-        f, df = linear.outputs(theta, coords)
-        return _chain(f, df, y[None, :], value, slope)
-
-    def build_expr():
-        if not model.exact or exact_y is None:
-            raise InputValueError(f"{where}: no exact expression: give exact sympy density matrices and exact "
-                                  "labels (ints or Rationals)")
-        fs = model.expressions()
-        return sp.Rational(1, len(fs)) * sp.Add(*[(expr.subs(t, f) - yy) ** 2 for f, yy in zip(fs, exact_y)])
-
-    return DerivedFunction(model.parameters, evaluate, build_expr, name=f"MSE of h(f), h = {expr}",
-                           unused_parameters=model.heisenberg.unused_parameters)
-
-
-def _chain(f, df, y, value, slope):
-    r = value(f) - y
-    n = f.shape[1]
-    return np.mean(r**2, axis=1), (2.0 / n) * np.einsum("bn,bnp->bp", r * slope(f), df)
-
-
-class PairedPostprocessedMSE:
-    """:func:`postprocessed_cost` where row ``b`` of a parameter batch is scored on its own data set ``b``.
-
-    Like :class:`~sggd_sym.derived.costs.PairedMSE` (many seeds, each with its own training set, in one vectorised
-    run); offers ``value_and_gradient(theta (B, p))`` and ``outputs(theta)`` (``h_k(f)``, shape ``(B, N)``).
-    """
-
-    def __init__(self, linear, coords: np.ndarray, labels: np.ndarray, parameters, expr, value, slope):
-        self._linear = linear
-        self.coords = coords
-        self.labels = labels
-        self.parameters = tuple(parameters)
-        self.expr = expr
-        self._value = value
-        self._slope = slope
-
-    def _check(self, theta) -> np.ndarray:
-        theta = np.asarray(theta, dtype=float)
-        if theta.ndim != 2 or theta.shape != (self.coords.shape[0], len(self.parameters)):
-            raise InputValueError(f"PairedPostprocessedMSE: expected a parameter batch of shape "
-                                  f"({self.coords.shape[0]}, {len(self.parameters)}), got {theta.shape}")
-        return theta
-
-    def value_and_gradient(self, theta):
-        f, df = self._linear.outputs_paired(self._check(theta), self.coords)
-        return _chain(f, df, self.labels, self._value, self._slope)
-
-    def outputs(self, theta) -> np.ndarray:
-        f, _ = self._linear.outputs_paired(self._check(theta), self.coords)
-        return self._value(f)
-
-    def __call__(self, theta):
-        return self.value_and_gradient(theta)[0]
-
-
-def paired_postprocessed_cost(model, data_sets, label_sets, h, t, order=None, t0=0) -> PairedPostprocessedMSE:
-    """:func:`postprocessed_cost` of ``model``'s circuit on ``B`` data sets at once (one per parameter row).
-
-    ``data_sets``: numeric states ``(B, N, d, d)``; ``label_sets``: ``(B, N)``.
-    """
-    from sggd_sym.derived.costs import _coordinates_of
-
-    where = "paired_postprocessed_cost"
-    model = _check_model_for(where, model)
-    expr, value, slope = postprocessing_function(h, t, order, t0)
-    arr = np.asarray(data_sets, dtype=complex)
-    d = model.circuit.dim
-    if arr.ndim != 4 or arr.shape[2:] != (d, d):
-        _checks.fail(where, f"data_sets expected shape (B, N, {d}, {d}), got {arr.shape}")
-    coords = np.stack([_coordinates_of(s, d, model.words) for s in arr])
-    labels = np.asarray(label_sets, dtype=float)
-    if labels.shape != coords.shape[:2] or not np.all(np.isfinite(labels)):
-        _checks.fail(where, f"label_sets expected finite values of shape {coords.shape[:2]}, got {labels.shape}")
-    return PairedPostprocessedMSE(model._linear, coords, labels, model.parameters, expr, value, slope)

@@ -154,7 +154,7 @@ def run_job(job: dict) -> dict:
     test_data = PauliData(ProductStates.basis(test), n)
     y = labels(test)
     other = ~leans_first(test)
-    f = model._linear.outputs(final, test_data.coordinates(model.words))[0]
+    f = model.linear_map.outputs(final, test_data.coordinates(model.words))[0]
     correct = np.where(f > 0, 1.0, -1.0) == y[None, :]
     return {"n": n, "method": method, "lambda": lam, "seeds": list(seeds),
             "accuracy": correct.mean(axis=1).tolist(), "other_half_accuracy": correct[:, other].mean(axis=1).tolist(),

@@ -44,7 +44,8 @@ from sggd_sym.derived.costs import Model
 from sggd_sym.exceptions import InputValueError
 from sggd_sym.symmetry.groups import FiniteGroup
 from sggd_sym.derived.penalties import penalty as plain_penalty
-from sggd_sym.derived.postprocess import paired_postprocessed_cost, penalty as modified_penalty
+from sggd_sym.derived.postprocess import modified_penalty
+from sggd_sym.derived.postprocessed_costs import paired_postprocessed_cost
 from sggd_sym.training.sweeps import run_jobs
 from sggd_sym.training.descent import train
 

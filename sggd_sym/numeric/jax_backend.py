@@ -178,17 +178,12 @@ def _quadratic(fn, env):
     return value
 
 
-@register("PenalisedCost.__init__.<locals>.evaluate")
-def _penalised(fn, env):
-    mse, pen = to_jax(env["mse"]), to_jax(env["penalty"])
-    lam = float(env["lam_f"])
-    return lambda theta: mse(theta) + lam * pen(theta)
-
-
-@register("DerivedFunction._combine.<locals>.evaluate")
+@register("DerivedFunction.plus.<locals>.evaluate")
 def _combined(fn, env):
+    """``self + w · other`` (:meth:`DerivedFunction.plus`; also ``C_P`` of :class:`PenalisedCost` without
+    its Gram form)."""
     f1, f2 = to_jax(env["self"]), to_jax(env["other"])
-    w = float(env["weight"])
+    w = float(env["w"])
     return lambda theta: f1(theta) + w * f2(theta)
 
 

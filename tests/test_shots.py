@@ -69,7 +69,9 @@ def test_bad_input():
     with pytest.raises(InputValueError, match="shots"):
         est.estimate(theta, 0, np.random.default_rng(0))
     with pytest.raises(InputTypeError, match="rng"):
-        est.estimate(theta, 10, 0)
+        est.estimate(theta, 10, "0")
+    # one RNG contract in the package (issue 16): an int is a seed
+    assert est.estimate(theta, 10, 5) == est.estimate(theta, 10, np.random.default_rng(5))
     with pytest.raises(InputValueError, match="precision"):
         est.shots_for(theta, 0.0)
     with pytest.raises(InputTypeError, match="finite"):

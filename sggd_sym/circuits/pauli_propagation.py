@@ -44,6 +44,7 @@ from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValu
 from sggd_sym.algebra.pauli_maps import detect_signed_pauli_map
 from sggd_sym.algebra.pauli_sum import as_pauli_sum
 from sggd_sym.algebra.trig import TrigRing, base_frequencies, linear_angle
+from sggd_sym.numeric.bridge import to_float
 
 __all__ = ["PackedHeisenberg", "Truncation", "Occurrence", "propagate", "supports_packed", "PACKED_BUDGET"]
 
@@ -692,7 +693,7 @@ class PackedEvaluator:
         for k, o in enumerate(packed.occurrences):
             for j, slope in o.slopes:
                 self.A[k, j] = float(slope)
-            self.b[k] = float(sp.N(o.constant, 30))
+            self.b[k] = to_float(o.constant, digits=30)
         # groups of 8 occurrences are bytes of the 64-bit blocks: a term's base-3 code in a group is
         # one lookup of its (cos byte, sin byte)
         self.groups = [list(range(s, min(s + TABLE_OCCURRENCES, K))) for s in range(0, K, TABLE_OCCURRENCES)]

@@ -44,7 +44,7 @@ from sympy.polys.domains import QQ
 
 from sggd_sym import _checks
 from sggd_sym.circuits.circuit import Circuit
-from sggd_sym.numeric.bridge import DEFAULT_ATOL
+from sggd_sym.numeric.bridge import DEFAULT_ATOL, to_numpy
 from sggd_sym.exceptions import InputValueError
 from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
 from sggd_sym.algebra.pauli_sum import as_pauli_sum
@@ -386,8 +386,8 @@ def _verify_basis(basis: list[dict], norms: list, group: SymmetryGroup, n: int) 
             _require(sum(v * cj[w] for w, v in ci.items() if w in cj) == 0, "its group basis is not orthogonal")
     try:
         unitaries, hamiltonians = group._constraints()
-        us = [np.array(sp.N(sp.Matrix(u)), dtype=complex) for u in unitaries]
-        hs = [np.array(sp.N(sp.Matrix(h)), dtype=complex) for h in hamiltonians]
+        us = [to_numpy(u) for u in unitaries]
+        hs = [to_numpy(h) for h in hamiltonians]
     except Exception:  # a group without the constraint description: nothing to verify against
         raise _Refused("the group cannot be checked against the stored basis") from None
     for c in basis:

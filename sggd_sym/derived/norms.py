@@ -33,7 +33,7 @@ from sggd_sym.circuits.circuit import Circuit
 from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
 from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
-from sggd_sym.numeric.bridge import DerivedFunction
+from sggd_sym.numeric.bridge import DerivedFunction, to_float
 from sggd_sym.algebra.paulis import multiply_words, words_commute
 from sggd_sym.symmetry.twirling import TwirledObservable
 
@@ -324,7 +324,7 @@ def generator_penalty_from(heis: HeisenbergObservable, group: SymmetryGroup, ter
                     out_index[q] = n_rows + len(out_index)
                 rows.append(out_index[q])
                 cols.append(col[w])
-                vals.append(float(sp.N(r * sp.sqrt(weight * d), 17)))
+                vals.append(to_float(r * sp.sqrt(weight * d)))
         n_rows += len(out_index)
     matrix = np.zeros((n_rows, len(words)))
     if rows:

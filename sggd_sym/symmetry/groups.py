@@ -48,6 +48,7 @@ from sggd_sym.exceptions import DerivationBudgetError, GroupTooLargeError, Input
 from sggd_sym.symmetry.pauli_commutant import OneBodyGenerator, PauliStructure
 from sggd_sym.algebra.pauli_maps import (DETECT_QUBIT_LIMIT, PauliConjugation, QubitPermutation, SignedPauliMap, detect_signed_pauli_map)
 from sggd_sym.algebra.pauli_sum import PauliSum, as_pauli_sum
+from sggd_sym.numeric.bridge import to_numpy
 
 __all__ = [
     "SymmetryGroup", "FiniteGroup", "LieGroup", "finite", "lie", "collective_unitary", "local_unitary",
@@ -457,7 +458,7 @@ def _numeric_order(matrices, max_order: int, name: str) -> int:
 
     Used only to count and to fail fast; the elements themselves are built exactly.
     """
-    gens = [np.array(sp.N(m, 30).tolist(), dtype=complex) for m in matrices]
+    gens = [to_numpy(m) for m in matrices]
 
     def key(u: np.ndarray):
         flat = u.reshape(-1)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from sggd_sym import sim
+from sggd_sym import _checks
+from sggd_sym.numeric.bridge import to_numpy
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
 __all__ = ["SwapTestPenalty", "NoisyPenalty", "swap_test_probability"]
@@ -135,8 +137,7 @@ class SwapTestPenalty:
         if not isinstance(group, FiniteGroup):
             raise InputTypeError("SwapTestPenalty.from_circuit: the swap-test estimator needs a finite group")
         obs = observable.matrix() if isinstance(observable, PauliSum) else observable
-        to_np = lambda m: np.array([[complex(e) for e in row] for row in m.tolist()], dtype=complex)  # noqa: E731
-        return cls(circuit.to_sim_ops(), circuit.n_qubits, to_np(obs), [to_np(v) for v in group.elements],
+        return cls(circuit.to_sim_ops(), circuit.n_qubits, to_numpy(obs), [to_numpy(v) for v in group.elements],
                    **options)
 
     def _probability(self, psi: np.ndarray, phi: np.ndarray) -> np.ndarray:
@@ -202,8 +203,7 @@ class SwapTestPenalty:
         [1.02, 1.0, 0.78]
         """
         shots = self._shots(shots)
-        if not isinstance(rng, np.random.Generator):
-            raise InputTypeError("SwapTestPenalty.estimate: rng expected a numpy Generator")
+        rng = _checks.rng("SwapTestPenalty.estimate", rng)
         p0 = self._overlaps(theta)
         size = (1 if repeats is None else int(repeats),) + p0.shape
         zeros = rng.binomial(shots, np.clip(p0, 0.0, 1.0), size=size)
@@ -285,8 +285,7 @@ class SwapTestPenalty:
         [2.055]
         """
         shots = self._shots(shots)
-        if not isinstance(rng, np.random.Generator):
-            raise InputTypeError("SwapTestPenalty.gradient: rng expected a numpy Generator")
+        rng = _checks.rng("SwapTestPenalty.gradient", rng)
         comps, coefs, probs = self._gradient_tests(theta)
         r = 1 if repeats is None else int(repeats)
         f = 2 * rng.binomial(shots, np.clip(probs, 0.0, 1.0), size=(r, len(probs))) / shots - 1
@@ -324,8 +323,7 @@ class NoisyPenalty:
     """
 
     def __init__(self, estimator: SwapTestPenalty, shots: int, rng):
-        if not isinstance(rng, np.random.Generator):
-            raise InputTypeError("NoisyPenalty: rng expected a numpy Generator")
+        rng = _checks.rng("NoisyPenalty", rng)
         self.estimator, self.shots, self.rng = estimator, shots, rng
 
     def value_and_gradient(self, theta):

@@ -41,11 +41,11 @@ import jax  # noqa: E402
 jax.config.update("jax_enable_x64", True)
 import jax.numpy as jnp  # noqa: E402
 from jax import lax  # noqa: E402
+from run import LAM, LAYERS, LEARNING_RATE, OBS_SCALE, circle_problem, data_states, per_call, row, sggd_cost  # noqa: E402
 
 import sggd_sym as sg  # noqa: E402
-from run import LAM, LAYERS, LEARNING_RATE, OBS_SCALE, circle_problem, data_states, per_call, row, sggd_cost  # noqa: E402
-from sggd_sym.derived.costs import Model, penalised_cost  # noqa: E402
 from sggd_sym.data.datasets import encode, swap_group  # noqa: E402
+from sggd_sym.derived.costs import Model, penalised_cost  # noqa: E402
 from sggd_sym.numeric.jax_backend import to_jax  # noqa: E402
 from sggd_sym.training import train  # noqa: E402
 

@@ -46,8 +46,8 @@ import derivation  # noqa: E402  (benchmarks/derivation.py: the case-1 derivatio
 
 import sggd_sym as sg  # noqa: E402
 from sggd_sym import sim  # noqa: E402
-from sggd_sym.derived.costs import Model, penalised_cost  # noqa: E402
 from sggd_sym.data.datasets import circle_labels, encode, swap_group, uniform_square  # noqa: E402
+from sggd_sym.derived.costs import Model, penalised_cost  # noqa: E402
 from sggd_sym.training import train  # noqa: E402
 
 try:  # optional: the comparison tool, not a dependency of sggd_sym

@@ -32,9 +32,9 @@ import numpy as np
 import sympy as sp
 
 import sggd_sym as sg
-from sggd_sym.derived import costs
 from sggd_sym import sim
 from sggd_sym.data.pauli_data import ProductStates
+from sggd_sym.derived import costs
 
 
 def layered(n: int, layers: int, rotations: str, entangler: str, ring: bool) -> sg.Circuit:

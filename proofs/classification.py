@@ -6,9 +6,9 @@ Run: ``python proofs/classification.py`` (exit status 1 if any claim fails).
 import sympy as sp
 
 import sggd_sym as sg
+from sggd_sym.cli.proving import ProofReport
 from sggd_sym.data import datasets
 from sggd_sym.experiments.circle import equivariant_ansatz
-from sggd_sym.cli.proving import ProofReport
 
 report = ProofReport("classification")
 x1, x2 = sp.symbols("x1 x2", real=True)

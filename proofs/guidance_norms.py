@@ -32,8 +32,8 @@ import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402
 
 import sggd_sym as sg  # noqa: E402
-from sggd_sym.derived import norms  # noqa: E402
 from sggd_sym.cli.proving import ProofReport  # noqa: E402
+from sggd_sym.derived import norms  # noqa: E402
 
 PRESETS = {
     "collective_unitary(2)": lambda: sg.groups.collective_unitary(2),

@@ -31,8 +31,8 @@ import sympy as sp  # noqa: E402
 
 import sggd_sym as sg  # noqa: E402
 from sggd_sym.algebra import ops  # noqa: E402
-from sggd_sym.derived import postprocess as pp  # noqa: E402
 from sggd_sym.cli.proving import ProofReport  # noqa: E402
+from sggd_sym.derived import postprocess as pp  # noqa: E402
 
 X, Y, Z, I2 = ops.X, ops.Y, ops.Z, ops.I2
 

@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sympy as sp  # noqa: E402
 
 import sggd_sym as sg  # noqa: E402
-from sggd_sym.derived import costs  # noqa: E402
-from sggd_sym.data import werner as W  # noqa: E402
 from sggd_sym.cli.proving import ProofReport  # noqa: E402
+from sggd_sym.data import werner as W  # noqa: E402
+from sggd_sym.derived import costs  # noqa: E402
 
 
 def zero(expr) -> bool:

@@ -28,6 +28,8 @@ against (it imports nothing symbolic and is deliberately not imported here), and
 """
 
 from sggd_sym import algebra, circuits, data, derived, numeric, symmetry, training
+from sggd_sym._former_paths import install as _install_former_paths
+from sggd_sym._version import __version__
 from sggd_sym.algebra import ops
 from sggd_sym.algebra.pauli_sum import PauliSum
 from sggd_sym.circuits import Circuit, heisenberg_observable
@@ -35,8 +37,7 @@ from sggd_sym.data import datasets, werner
 from sggd_sym.derived import costs, norms, penalties, postprocess
 from sggd_sym.derived.conditions import data_span_rank, lambda_crit, satisfies_constraint
 from sggd_sym.derived.penalties import penalty
-from sggd_sym.exceptions import (DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError,
-                                 SggdError)
+from sggd_sym.exceptions import DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError, SggdError
 from sggd_sym.numeric import DerivedFunction
 from sggd_sym.symmetry import groups, twirling
 from sggd_sym.symmetry.twirling import constraint_residual, twirl, twirled_observable
@@ -57,9 +58,5 @@ __all__ = [
     "SggdError", "InputValueError", "InputTypeError", "GroupTooLargeError", "DerivationBudgetError",
 ]
 
-from sggd_sym._version import __version__  # noqa: E402
-
 # ``import sggd_sym.costs`` and ``sg.heisenberg``: the former flat module paths keep working.
-from sggd_sym._former_paths import FORMER_MODULE_PATHS, install as _install_former_paths  # noqa: E402
-
 __getattr__ = _install_former_paths(__name__)

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym.data import datasets
 from sggd_sym import sim
+from sggd_sym.data import datasets
 from sggd_sym.experiments import circle
 from sggd_sym.testing.strategies import fast_settings
 

@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 import sggd_sym as sg
-from sggd_sym.cli import cache as cache_mod
 from sggd_sym import cli
+from sggd_sym.cli import cache as cache_mod
 
 PROBLEM = {"qubits": 2, "parameters": ["a", "b"],
            "gates": [{"gate": "ry", "qubits": [0], "angle": "a"}, {"gate": "cnot", "qubits": [0, 1]},

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym.derived import costs
 from sggd_sym import sim
 from sggd_sym.data import werner as W
+from sggd_sym.derived import costs
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
 SWAP_GROUP = sg.groups.finite([sg.ops.SWAP])

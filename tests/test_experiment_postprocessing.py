@@ -10,9 +10,9 @@ import pytest
 import sympy as sp
 
 import sggd_sym as sg
+from sggd_sym import sim
 from sggd_sym.derived import postprocess as pp
 from sggd_sym.derived import postprocessed_costs as ppc
-from sggd_sym import sim
 from sggd_sym.derived.costs import Model
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.experiments import postprocessing as E3

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sggd_sym.derived.norms import NORMS
 from sggd_sym.exceptions import InputValueError
 from sggd_sym.experiments import circle, guidance
-from sggd_sym.derived.norms import NORMS
 from sggd_sym.training import SCHEDULES
 
 SMALL = {"tasks": ("circle",), "steps": 15}

@@ -667,9 +667,9 @@ def _runner(spec: str, out: str, folder: str) -> None:
     import sympy as sp
 
     import sggd_sym as sg
-    import sggd_sym.interop.circuit_json  # noqa: F401
     import sggd_sym.cli
     import sggd_sym.derived.costs  # noqa: F401
+    import sggd_sym.interop.circuit_json  # noqa: F401
 
     class Hang(BaseException):
         pass

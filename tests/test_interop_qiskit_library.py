@@ -24,8 +24,7 @@ OBSERVABLE = SparsePauliOp.from_list([("IZ", 1.0), ("XX", 0.5), ("ZY", -0.25)])
 def library_circuits():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # the classes are deprecated in favour of functions
-        from qiskit.circuit.library import (EfficientSU2, RealAmplitudes, TwoLocal, efficient_su2,
-                                            real_amplitudes)
+        from qiskit.circuit.library import EfficientSU2, RealAmplitudes, TwoLocal, efficient_su2, real_amplitudes
 
         return {
             "EfficientSU2": EfficientSU2(2, reps=2),

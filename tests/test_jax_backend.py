@@ -14,13 +14,13 @@ from hypothesis import strategies as st  # noqa: E402
 
 import sggd_sym as sg  # noqa: E402
 from sggd_sym import sim  # noqa: E402
-from sggd_sym.numeric import jax_backend as jb  # noqa: E402
-from sggd_sym.numeric.jax_backend import to_jax  # noqa: E402
+from sggd_sym.data.datasets import circle_labels, encode, swap_group, uniform_square  # noqa: E402
 from sggd_sym.derived import postprocess as pp  # noqa: E402
 from sggd_sym.derived import postprocessed_costs as ppc  # noqa: E402
 from sggd_sym.derived.costs import Model, expectation, mse_cost, penalised_cost  # noqa: E402
-from sggd_sym.data.datasets import circle_labels, encode, swap_group, uniform_square  # noqa: E402
 from sggd_sym.numeric import DerivedFunction  # noqa: E402
+from sggd_sym.numeric import jax_backend as jb  # noqa: E402
+from sggd_sym.numeric.jax_backend import to_jax  # noqa: E402
 
 TOL = 1e-12
 

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym.derived import norms
 from sggd_sym import sim
+from sggd_sym.derived import norms
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.numeric import lambdify_checked
 from sggd_sym.testing import group_constraints_numeric, numeric_projector, preset_group, to_numpy

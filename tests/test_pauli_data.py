@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym.derived import costs
 from sggd_sym import sim
-from sggd_sym.exceptions import InputValueError
 from sggd_sym.data.pauli_data import PauliData, ProductStates
+from sggd_sym.derived import costs
+from sggd_sym.exceptions import InputValueError
 from sggd_sym.testing import strategies as sst
 
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 import sggd_sym as sg
 from sggd_sym import sim
-from sggd_sym.exceptions import DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError
-from sggd_sym.symmetry.pauli_commutant import OneBodyGenerator, PauliStructure
 from sggd_sym.algebra.pauli_maps import CliffordMap, PauliConjugation, QubitPermutation, detect_signed_pauli_map
 from sggd_sym.algebra.pauli_sum import PauliSum, as_pauli_sum
+from sggd_sym.exceptions import DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError
+from sggd_sym.symmetry.pauli_commutant import OneBodyGenerator, PauliStructure
 from sggd_sym.testing import assert_close, to_numpy
 from sggd_sym.testing import strategies as sst
 

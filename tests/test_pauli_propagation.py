@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 import sggd_sym as sg
 from sggd_sym import sim
-from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
+from sggd_sym.algebra.pauli_sum import pauli_word_matrix
 from sggd_sym.circuits.heisenberg import heisenberg_observable
 from sggd_sym.circuits.pauli_propagation import PackedEvaluator, Truncation, propagate, supports_packed
-from sggd_sym.algebra.pauli_sum import pauli_word_matrix
+from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from sggd_sym.testing.assertions import to_numpy
 from sggd_sym.testing.strategies import circuit_problems, fast_settings, parameter_points
 

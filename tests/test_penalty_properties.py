@@ -8,9 +8,15 @@ from hypothesis import strategies as st
 import sggd_sym as sg
 from sggd_sym import sim
 from sggd_sym.numeric import lambdify_checked
-from sggd_sym.testing import (assert_close, assert_penalty_gradient_matches_finite_differences,
-                              assert_penalty_matches_simulator, preset_group, to_numpy)
+from sggd_sym.testing import (
+    assert_close,
+    assert_penalty_gradient_matches_finite_differences,
+    assert_penalty_matches_simulator,
+    preset_group,
+    to_numpy,
+)
 from sggd_sym.testing import strategies as sst
+
 
 @sst.fast_settings(15)
 @given(sst.penalty_problems(), st.data())

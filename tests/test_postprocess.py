@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym.derived import postprocess as pp
 from sggd_sym import sim
+from sggd_sym.derived import postprocess as pp
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
 t = sp.Symbol("t")

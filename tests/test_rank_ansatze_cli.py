@@ -7,8 +7,8 @@ import json
 import pytest
 
 from sggd_sym import cli
-from sggd_sym.training.analysis import rank_agreement
 from sggd_sym.exceptions import InputValueError
+from sggd_sym.training.analysis import rank_agreement
 
 
 @pytest.fixture(scope="module")

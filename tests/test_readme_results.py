@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sggd_sym.experiments import available, report_tables as rt
+from sggd_sym.experiments import available
+from sggd_sym.experiments import report_tables as rt
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

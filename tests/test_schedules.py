@@ -6,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-from sggd_sym.derived import costs
 from sggd_sym import training
 from sggd_sym.data import werner as W
+from sggd_sym.derived import costs
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.testing import strategies as sst
 

@@ -5,9 +5,9 @@ import pytest
 import sympy as sp
 
 import sggd_sym as sg
-from sggd_sym.derived import costs
 from sggd_sym import training
 from sggd_sym.data import werner as W
+from sggd_sym.derived import costs
 from sggd_sym.exceptions import InputTypeError, InputValueError
 
 X, Y = sp.symbols("x y", real=True)

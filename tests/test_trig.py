@@ -7,11 +7,11 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
+import sggd_sym as sg
+from sggd_sym.algebra.trig import TrigRing
+from sggd_sym.numeric import trig_kernels
 from sggd_sym.testing import assert_close
 from sggd_sym.testing import strategies as sst
-import sggd_sym as sg
-from sggd_sym.numeric import trig_kernels
-from sggd_sym.algebra.trig import TrigRing
 
 PARAMS = sp.symbols("a b c", real=True)
 

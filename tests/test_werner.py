@@ -11,9 +11,9 @@ import pytest
 import sympy as sp
 
 import sggd_sym as sg
-from sggd_sym.derived import costs
 from sggd_sym import sim, training
 from sggd_sym.data import werner as W
+from sggd_sym.derived import costs
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.experiments import werner as E1
 

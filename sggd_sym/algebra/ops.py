@@ -18,8 +18,8 @@ from itertools import product
 import sympy as sp
 
 from sggd_sym import _checks
-from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.algebra.paulis import PAULI_LETTERS
+from sggd_sym.exceptions import InputTypeError, InputValueError
 
 __all__ = [
     "I2", "X", "Y", "Z", "H", "S", "SWAP", "CNOT",

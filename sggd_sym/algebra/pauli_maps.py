@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from sggd_sym.algebra.paulis import multiply_words, words_commute
+from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 
 __all__ = ["SignedPauliMap", "QubitPermutation", "PauliConjugation", "CliffordMap", "ComposedMap",
            "detect_signed_pauli_map", "DETECT_QUBIT_LIMIT"]

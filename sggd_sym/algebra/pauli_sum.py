@@ -37,8 +37,8 @@ import numpy as np
 import sympy as sp
 
 from sggd_sym import _checks
-from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from sggd_sym.algebra.paulis import multiply_words
+from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 
 __all__ = ["PauliSum", "as_pauli_sum", "exact_coefficient", "pauli_word_matrix", "MATRIX_QUBIT_LIMIT"]
 

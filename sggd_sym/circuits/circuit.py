@@ -33,10 +33,10 @@ import sympy as sp
 
 from sggd_sym import _checks
 from sggd_sym.algebra import ops
-from sggd_sym.exceptions import InputTypeError, InputValueError
-from sggd_sym.numeric.bridge import apply_to_qubits, lambdify_checked, to_numpy
 from sggd_sym.algebra.paulis import words_commute
 from sggd_sym.circuits.unitaries import exact_unitary
+from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import apply_to_qubits, lambdify_checked, to_numpy
 
 __all__ = ["Gate", "Circuit", "UnknownGateError", "werner_ansatz", "hardware_efficient", "GATES",
            "MAX_FREQUENCY_MULTIPLE"]

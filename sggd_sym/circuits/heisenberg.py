@@ -24,12 +24,12 @@ from sympy.polys.rings import PolyElement
 
 from sggd_sym import _checks
 from sggd_sym.algebra import ops
-from sggd_sym.circuits.circuit import Circuit, Gate
-from sggd_sym.exceptions import DerivationBudgetError, InputTypeError
 from sggd_sym.algebra.pauli_sum import PauliSum, as_pauli_sum
 from sggd_sym.algebra.paulis import multiply_words, pauli_words, words_commute
 from sggd_sym.algebra.trig import TrigRing, base_frequencies, exact_domain, linear_angle
+from sggd_sym.circuits.circuit import Circuit, Gate
 from sggd_sym.circuits.unitaries import exact_unitary  # re-exported: its home moved out of the Heisenberg picture
+from sggd_sym.exceptions import DerivationBudgetError, InputTypeError
 
 __all__ = ["HeisenbergObservable", "heisenberg_observable", "exact_unitary", "terms_matrix", "DEFAULT_BUDGET"]
 

@@ -39,11 +39,11 @@ import numpy as np
 import sympy as sp
 from sympy.polys.domains import QQ
 
-from sggd_sym.circuits.circuit import Circuit, Gate
-from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from sggd_sym.algebra.pauli_maps import detect_signed_pauli_map
 from sggd_sym.algebra.pauli_sum import as_pauli_sum
 from sggd_sym.algebra.trig import TrigRing, base_frequencies, linear_angle
+from sggd_sym.circuits.circuit import Circuit, Gate
+from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
 from sggd_sym.numeric.bridge import to_float
 
 __all__ = ["PackedHeisenberg", "Truncation", "Occurrence", "propagate", "supports_packed", "PACKED_BUDGET"]

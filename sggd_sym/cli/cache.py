@@ -43,13 +43,13 @@ import sympy as sp
 from sympy.polys.domains import QQ
 
 from sggd_sym import _checks
-from sggd_sym.circuits.circuit import Circuit
-from sggd_sym.numeric.bridge import DEFAULT_ATOL, to_numpy
-from sggd_sym.exceptions import InputValueError
-from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
 from sggd_sym.algebra.pauli_sum import as_pauli_sum
-from sggd_sym.circuits.heisenberg import HeisenbergObservable
 from sggd_sym.algebra.trig import TrigRing, base_frequencies, linear_angle
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.circuits.heisenberg import HeisenbergObservable
+from sggd_sym.exceptions import InputValueError
+from sggd_sym.numeric.bridge import DEFAULT_ATOL, to_numpy
+from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
 from sggd_sym.symmetry.twirling import TwirledObservable, twirled_observable
 
 __all__ = ["DerivationCache", "CacheWarning", "default_cache_dir", "problem_key", "SCHEMA", "SCHEMA_VERSION"]

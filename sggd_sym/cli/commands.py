@@ -26,8 +26,8 @@ import numpy as np
 import sympy as sp
 
 from sggd_sym import experiments
-from sggd_sym.symmetry import groups
 from sggd_sym.exceptions import SggdError
+from sggd_sym.symmetry import groups
 
 GROUPS = groups.NAMED
 
@@ -329,10 +329,10 @@ def _move_figures(stage: Path, final: Path) -> None:
 
 
 def _rank_ansatze(args) -> int:
-    from sggd_sym.training.analysis import format_ranking, rank_ansatze
-    from sggd_sym.interop.circuit_json import observable_from_text, read_problem
     from sggd_sym.exceptions import InputValueError
     from sggd_sym.experiments import guidance
+    from sggd_sym.interop.circuit_json import observable_from_text, read_problem
+    from sggd_sym.training.analysis import rank_ansatze
 
     if not np.isfinite(args.lam) or args.lam < 0:
         raise InputValueError(f"rank-ansatze: --lam must be a finite number >= 0, got {args.lam}")

@@ -23,8 +23,8 @@ import sympy as sp
 
 from sggd_sym import _checks
 from sggd_sym.algebra import ops
-from sggd_sym.numeric.bridge import DEFAULT_ATOL, to_numpy
 from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import DEFAULT_ATOL, to_numpy
 
 __all__ = [
     "THETA", "P", "werner_state", "werner_state_numeric", "p_to_phi", "phi_to_p", "is_entangled", "label",

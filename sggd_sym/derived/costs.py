@@ -30,15 +30,15 @@ import numpy as np
 import sympy as sp
 
 from sggd_sym import _checks
-from sggd_sym.circuits.circuit import Circuit
-from sggd_sym.exceptions import InputTypeError, InputValueError
-from sggd_sym.symmetry.groups import SymmetryGroup
-from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, heisenberg_observable
-from sggd_sym.numeric.bridge import DEFAULT_ATOL, DerivedFunction, to_float, to_numpy
-from sggd_sym.data.pauli_data import PauliData, ProductStates
 from sggd_sym.algebra.pauli_sum import as_pauli_sum, pauli_word_matrix
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, heisenberg_observable
+from sggd_sym.data.pauli_data import PauliData, ProductStates
 from sggd_sym.derived.conditions import data_span_rank, is_exact_data, lambda_crit, satisfies_constraint
 from sggd_sym.derived.penalties import penalty_from
+from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import DEFAULT_ATOL, DerivedFunction, to_float, to_numpy
+from sggd_sym.symmetry.groups import SymmetryGroup
 from sggd_sym.symmetry.twirling import check_circuit_and_group, twirled_observable
 
 __all__ = [

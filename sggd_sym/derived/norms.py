@@ -29,12 +29,12 @@ import sympy as sp
 from sympy.polys.rings import PolyElement
 
 from sggd_sym.algebra import ops
-from sggd_sym.circuits.circuit import Circuit
-from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
-from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
-from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
-from sggd_sym.numeric.bridge import DerivedFunction, to_float
 from sggd_sym.algebra.paulis import multiply_words, words_commute
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
+from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import DerivedFunction, to_float
+from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
 from sggd_sym.symmetry.twirling import TwirledObservable
 
 __all__ = ["NORMS", "check_norm", "normalized_hs_penalty", "schatten4_penalty", "generator_penalty",

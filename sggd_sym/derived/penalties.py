@@ -17,14 +17,20 @@ import numpy as np
 import sympy as sp
 
 from sggd_sym import _checks
-from sggd_sym.circuits.circuit import Circuit
-from sggd_sym.exceptions import DerivationBudgetError, InputValueError
-from sggd_sym.symmetry.groups import SymmetryGroup
-from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET
-from sggd_sym.derived.norms import check_norm, generator_penalty, normalized_hs_penalty, schatten4_penalty
-from sggd_sym.numeric.bridge import DerivedFunction
-from sggd_sym.circuits.pauli_propagation import (PackedEvaluator, PackedHeisenberg, Truncation, propagate, supports_packed)
 from sggd_sym.algebra.pauli_sum import as_pauli_sum
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET
+from sggd_sym.circuits.pauli_propagation import (
+    PackedEvaluator,
+    PackedHeisenberg,
+    Truncation,
+    propagate,
+    supports_packed,
+)
+from sggd_sym.derived.norms import check_norm, generator_penalty, normalized_hs_penalty, schatten4_penalty
+from sggd_sym.exceptions import DerivationBudgetError, InputValueError
+from sggd_sym.numeric.bridge import DerivedFunction
+from sggd_sym.symmetry.groups import SymmetryGroup
 from sggd_sym.symmetry.twirling import TwirledObservable, check_circuit_and_group, twirled_observable
 
 __all__ = ["penalty", "penalty_from", "packed_penalty", "EXPAND_LIMIT", "RING_TERMS", "PACKED_TERMS_PER_RING_TERM"]

@@ -47,12 +47,12 @@ from sympy.polys.rings import PolyElement
 
 from sggd_sym import _checks
 from sggd_sym.algebra import ops
-from sggd_sym.circuits.circuit import Circuit
-from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
-from sggd_sym.symmetry.groups import FiniteGroup, SymmetryGroup
-from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
-from sggd_sym.numeric.bridge import DerivedFunction, lambdify_checked, to_float
 from sggd_sym.algebra.trig import check_budget
+from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable
+from sggd_sym.exceptions import DerivationBudgetError, InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import DerivedFunction, lambdify_checked, to_float
+from sggd_sym.symmetry.groups import FiniteGroup, SymmetryGroup
 from sggd_sym.symmetry.twirling import check_circuit_and_group
 
 __all__ = [

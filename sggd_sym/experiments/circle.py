@@ -30,15 +30,15 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from sggd_sym.data import datasets
 from sggd_sym.algebra import ops
 from sggd_sym.circuits.circuit import Circuit, hardware_efficient
+from sggd_sym.data import datasets
 from sggd_sym.derived.costs import Model, paired_mse_cost
-from sggd_sym.exceptions import InputValueError
 from sggd_sym.derived.penalties import penalty_from
-from sggd_sym.training.sweeps import run_jobs
-from sggd_sym.training.descent import train
+from sggd_sym.exceptions import InputValueError
 from sggd_sym.symmetry.twirling import twirled_observable
+from sggd_sym.training.descent import train
+from sggd_sym.training.sweeps import run_jobs
 
 __all__ = ["DEFAULTS", "TASKS", "equivariant_ansatz", "figures", "format_report", "group_of", "images", "jobs_for",
            "model", "penalty_function", "run", "run_job", "shot_noise_comparison"]

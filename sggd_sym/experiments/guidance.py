@@ -38,18 +38,18 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from sggd_sym.data import datasets
-from sggd_sym.symmetry import groups
 from sggd_sym.algebra import ops
 from sggd_sym.circuits.circuit import hardware_efficient
-from sggd_sym.derived.costs import Model, paired_mse_cost
-from sggd_sym.exceptions import InputValueError
-from sggd_sym.derived.norms import NORMS
+from sggd_sym.data import datasets
 from sggd_sym.data.pauli_data import ProductStates
+from sggd_sym.derived.costs import Model, paired_mse_cost
+from sggd_sym.derived.norms import NORMS
 from sggd_sym.derived.penalties import penalty
-from sggd_sym.training.sweeps import run_jobs
-from sggd_sym.training.descent import SCHEDULES, schedule, train
+from sggd_sym.exceptions import InputValueError
 from sggd_sym.experiments import circle, hamming
+from sggd_sym.symmetry import groups
+from sggd_sym.training.descent import SCHEDULES, schedule, train
+from sggd_sym.training.sweeps import run_jobs
 
 __all__ = ["DEFAULTS", "TASKS", "CHANCE", "problem", "penalty_for", "schedule_for", "seed_data", "run_job",
            "jobs_for", "run", "figure", "format_report", "circle_ansatze", "trained_accuracy", "rank_circle_ansatze"]

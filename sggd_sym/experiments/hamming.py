@@ -28,15 +28,15 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from sggd_sym.symmetry import groups
-from sggd_sym.circuits.circuit import Circuit, hardware_efficient
-from sggd_sym.derived.costs import Model, paired_mse_cost
-from sggd_sym.exceptions import InputValueError
-from sggd_sym.data.pauli_data import PauliData, ProductStates
 from sggd_sym.algebra.pauli_sum import PauliSum
+from sggd_sym.circuits.circuit import Circuit, hardware_efficient
+from sggd_sym.data.pauli_data import PauliData, ProductStates
+from sggd_sym.derived.costs import Model, paired_mse_cost
 from sggd_sym.derived.penalties import penalty_from
-from sggd_sym.training.descent import train
+from sggd_sym.exceptions import InputValueError
+from sggd_sym.symmetry import groups
 from sggd_sym.symmetry.twirling import twirled_observable
+from sggd_sym.training.descent import train
 
 __all__ = ["DEFAULTS", "bit_strings", "equivariant_ansatz", "figures", "format_report", "jobs_for", "labels",
            "leans_first", "model", "observable", "penalty_function", "run", "run_job"]

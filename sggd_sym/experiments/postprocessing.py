@@ -41,13 +41,13 @@ import sympy as sp
 from sggd_sym.algebra import ops
 from sggd_sym.circuits.circuit import Circuit
 from sggd_sym.derived.costs import Model
-from sggd_sym.exceptions import InputValueError
-from sggd_sym.symmetry.groups import FiniteGroup
 from sggd_sym.derived.penalties import penalty as plain_penalty
 from sggd_sym.derived.postprocess import modified_penalty
 from sggd_sym.derived.postprocessed_costs import paired_postprocessed_cost
-from sggd_sym.training.sweeps import run_jobs
+from sggd_sym.exceptions import InputValueError
+from sggd_sym.symmetry.groups import FiniteGroup
 from sggd_sym.training.descent import train
+from sggd_sym.training.sweeps import run_jobs
 
 DEFAULTS = {
     "seeds": 40,

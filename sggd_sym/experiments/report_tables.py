@@ -34,7 +34,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from sggd_sym.experiments import available, load as load_experiment
+from sggd_sym.experiments import available
+from sggd_sym.experiments import load as load_experiment
 
 __all__ = ["FORMAT", "TABLES", "block_pattern", "check", "load", "record", "render", "render_rows", "update",
            "wrap", "row_key"]

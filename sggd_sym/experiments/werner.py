@@ -16,14 +16,15 @@ Werner states are invariant under ``{V⊗V}``, so ``C_T = C_MSE`` exactly; the `
 from __future__ import annotations
 
 import time
+
 import numpy as np
 
 from sggd_sym import circuits
-from sggd_sym.symmetry import groups
 from sggd_sym.algebra import ops
 from sggd_sym.data import werner as W
 from sggd_sym.derived.costs import Model, paired_mse_cost
 from sggd_sym.derived.penalties import penalty
+from sggd_sym.symmetry import groups
 from sggd_sym.training.descent import train
 
 __all__ = ["run", "figures", "format_report", "DEFAULTS"]

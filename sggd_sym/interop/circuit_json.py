@@ -34,10 +34,10 @@ from pathlib import Path
 import sympy as sp
 
 from sggd_sym import _checks
-from sggd_sym.symmetry import groups
+from sggd_sym.algebra.pauli_sum import PauliSum
 from sggd_sym.circuits.circuit import Circuit
 from sggd_sym.exceptions import InputTypeError, InputValueError, SggdError
-from sggd_sym.algebra.pauli_sum import PauliSum
+from sggd_sym.symmetry import groups
 
 __all__ = ["Problem", "load_problem", "read_problem", "parse_number", "parse_angle_constant", "named_group",
            "NAMED_GROUPS", "group_from_spec", "MAX_QUBITS", "MAX_GATES", "MAX_FILE_BYTES"]

@@ -18,8 +18,8 @@ import numpy as np
 import sympy as sp
 
 from sggd_sym.exceptions import InputTypeError, InputValueError
-from sggd_sym.numeric.bridge import DerivedFunction, lambdify_checked
 from sggd_sym.interop import missing_extra
+from sggd_sym.numeric.bridge import DerivedFunction, lambdify_checked
 
 __all__ = ["to_pennylane_penalty", "twirled_pauli_terms", "pennylane_observable", "exact_terms", "numeric_pauli_terms",
            "lambdify_for"]

@@ -33,10 +33,10 @@ import numpy as np
 import sympy as sp
 
 from sggd_sym.circuits.circuit import Circuit
-from sggd_sym.numeric.bridge import DEFAULT_ATOL
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.interop import exact_angle_constant, exact_slope, missing_extra
 from sggd_sym.interop.model import ImportedModel
+from sggd_sym.numeric.bridge import DEFAULT_ATOL
 
 __all__ = ["from_pennylane", "load_pennylane", "observable_from_pennylane", "pauli_terms_from_pennylane",
            "SUPPORTED_OPERATIONS"]

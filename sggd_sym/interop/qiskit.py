@@ -174,8 +174,8 @@ def pauli_terms_from_qiskit(observable, *, tolerance: float | None = None) -> di
     elif isinstance(observable, Operator):
         if observable.input_dims() != observable.output_dims() or set(observable.input_dims()) != {2}:
             raise InputValueError(f"{where}: the Operator must act on qubits, got dims {observable.input_dims()}")
-        from sggd_sym.interop.exact import exact_matrix
         from sggd_sym.algebra import ops
+        from sggd_sym.interop.exact import exact_matrix
 
         # Qiskit's matrix is little-endian; reverse the qubit order to this package's (qubit 0 leftmost).
         m = exact_matrix(observable.reverse_qargs().data, f"{where}: Operator entry", tolerance=tolerance)

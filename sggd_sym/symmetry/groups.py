@@ -43,12 +43,18 @@ from sympy.combinatorics import Permutation, PermutationGroup
 
 from sggd_sym import _checks
 from sggd_sym.algebra import ops
-from sggd_sym.symmetry.commutant import orthogonal_hermitian_basis, pauli_traces
-from sggd_sym.exceptions import DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError
-from sggd_sym.symmetry.pauli_commutant import OneBodyGenerator, PauliStructure
-from sggd_sym.algebra.pauli_maps import (DETECT_QUBIT_LIMIT, PauliConjugation, QubitPermutation, SignedPauliMap, detect_signed_pauli_map)
+from sggd_sym.algebra.pauli_maps import (
+    DETECT_QUBIT_LIMIT,
+    PauliConjugation,
+    QubitPermutation,
+    SignedPauliMap,
+    detect_signed_pauli_map,
+)
 from sggd_sym.algebra.pauli_sum import PauliSum, as_pauli_sum
+from sggd_sym.exceptions import DerivationBudgetError, GroupTooLargeError, InputTypeError, InputValueError
 from sggd_sym.numeric.bridge import to_numpy
+from sggd_sym.symmetry.commutant import orthogonal_hermitian_basis, pauli_traces
+from sggd_sym.symmetry.pauli_commutant import OneBodyGenerator, PauliStructure
 
 __all__ = [
     "SymmetryGroup", "FiniteGroup", "LieGroup", "finite", "lie", "collective_unitary", "local_unitary",

@@ -33,8 +33,8 @@ from functools import cached_property
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
-from sggd_sym.exceptions import DerivationBudgetError, InputValueError
 from sggd_sym.algebra.pauli_maps import SignedPauliMap
+from sggd_sym.exceptions import DerivationBudgetError, InputValueError
 
 __all__ = ["OneBodyGenerator", "PauliStructure", "DEFAULT_CLASS_LIMIT", "DEFAULT_ORBIT_LIMIT"]
 

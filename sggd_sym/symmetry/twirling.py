@@ -18,11 +18,11 @@ import sympy as sp
 from sympy.polys.rings import PolyElement
 
 from sggd_sym import _checks
+from sggd_sym.algebra.pauli_sum import PauliSum
 from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable, terms_matrix
 from sggd_sym.exceptions import InputTypeError
 from sggd_sym.symmetry.groups import SymmetryGroup
-from sggd_sym.algebra.pauli_sum import PauliSum
-from sggd_sym.circuits.heisenberg import (DEFAULT_BUDGET, HeisenbergObservable, heisenberg_observable, terms_matrix)
 
 __all__ = ["twirl", "TwirledObservable", "twirled_observable", "constraint_residual"]
 

@@ -10,10 +10,19 @@ It needs ``hypothesis`` (a test dependency) only for :mod:`sggd_sym.testing.stra
 [[1.0, 0.0], [0.0, -1.0]]
 """
 
-from sggd_sym.testing.assertions import (PRESETS, assert_close, assert_heisenberg_matches_simulator,
-    assert_penalty_gradient_matches_finite_differences, assert_penalty_matches_simulator,
-    assert_twirl_matches_simulator, assert_unitary_matches_simulator, group_constraints_numeric,
-    numeric_projector, preset_group, to_numpy)
+from sggd_sym.testing.assertions import (
+    PRESETS,
+    assert_close,
+    assert_heisenberg_matches_simulator,
+    assert_penalty_gradient_matches_finite_differences,
+    assert_penalty_matches_simulator,
+    assert_twirl_matches_simulator,
+    assert_unitary_matches_simulator,
+    group_constraints_numeric,
+    numeric_projector,
+    preset_group,
+    to_numpy,
+)
 
 __all__ = [
     "PRESETS",

@@ -20,8 +20,8 @@ import sympy as sp
 
 import sggd_sym as sg
 from sggd_sym import sim
-from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
 from sggd_sym.numeric.bridge import lambdify_checked, to_numpy
+from sggd_sym.symmetry.groups import FiniteGroup, LieGroup, SymmetryGroup
 
 __all__ = [
     "PRESETS", "preset_group", "to_numpy", "group_constraints_numeric", "numeric_projector", "assert_close",

@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 import sggd_sym as sg
-
 from sggd_sym.testing.assertions import PRESETS, preset_group
 
 __all__ = [

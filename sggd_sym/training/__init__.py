@@ -7,8 +7,21 @@
 """
 
 from sggd_sym.training import analysis, descent, shots, sweeps
-from sggd_sym.training.descent import (SCHEDULES, Adaptive, Constant, CosineRamp, History, LambdaSchedule,
-                                       LinearRamp, WarmUp, adam, gradient_descent, schedule, train, train_many)
+from sggd_sym.training.descent import (
+                                       SCHEDULES,
+                                       Adaptive,
+                                       Constant,
+                                       CosineRamp,
+                                       History,
+                                       LambdaSchedule,
+                                       LinearRamp,
+                                       WarmUp,
+                                       adam,
+                                       gradient_descent,
+                                       schedule,
+                                       train,
+                                       train_many,
+)
 
 __all__ = ["analysis", "descent", "shots", "sweeps",
            "History", "train", "train_many", "gradient_descent", "adam", "schedule", "SCHEDULES",

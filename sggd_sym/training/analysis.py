@@ -30,11 +30,11 @@ import sympy as sp
 
 from sggd_sym import _checks
 from sggd_sym.circuits.circuit import Circuit
+from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET
+from sggd_sym.derived.penalties import penalty_from
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.numeric.bridge import DEFAULT_ATOL
 from sggd_sym.symmetry.groups import SymmetryGroup
-from sggd_sym.circuits.heisenberg import DEFAULT_BUDGET
-from sggd_sym.derived.penalties import penalty_from
 from sggd_sym.symmetry.twirling import TwirledObservable, twirled_observable
 
 __all__ = ["SymmetricReach", "symmetric_reach", "rank_ansatze", "format_ranking", "rank_agreement"]

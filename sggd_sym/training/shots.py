@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sggd_sym import sim
-from sggd_sym import _checks
-from sggd_sym.numeric.bridge import to_numpy
+from sggd_sym import _checks, sim
 from sggd_sym.exceptions import InputTypeError, InputValueError
+from sggd_sym.numeric.bridge import to_numpy
 
 __all__ = ["SwapTestPenalty", "NoisyPenalty", "swap_test_probability"]
 
@@ -131,8 +130,8 @@ class SwapTestPenalty:
         >>> est.order, round(est.exact([np.pi / 4]), 12)        # P = 2 sin²θ
         (2, 1.0)
         """
-        from sggd_sym.symmetry.groups import FiniteGroup
         from sggd_sym.algebra.pauli_sum import PauliSum
+        from sggd_sym.symmetry.groups import FiniteGroup
 
         if not isinstance(group, FiniteGroup):
             raise InputTypeError("SwapTestPenalty.from_circuit: the swap-test estimator needs a finite group")

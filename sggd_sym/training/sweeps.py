@@ -82,7 +82,8 @@ def run_jobs(function: Callable, jobs: Sequence, *, scheduler=None, workers: int
 
 def _run_dask(function, jobs, scheduler, bar) -> list:
     try:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
     except ImportError:
         raise InputValueError("run_jobs: a Dask scheduler was given but 'distributed' is not installed; "
                               "pip install 'sggd_sym[dask]'") from None

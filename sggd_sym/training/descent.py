@@ -435,15 +435,20 @@ def train(objective, theta0, *, penalty=None, lam=None, method: str = "adam", le
         if method == "gd":
             theta = theta - learning_rate * grad
         else:
-            m = b1 * m + (1 - b1) * grad
-            v = b2 * v + (1 - b2) * grad**2
-            m_hat = m / (1 - b1 ** (t + 1))
-            v_hat = v / (1 - b2 ** (t + 1))
-            theta = theta - learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+            theta, m, v = _adam_step(np, theta, grad, m, v, t, learning_rate, b1, b2, eps)
     if single:
         costs, penalties, params = costs[:, 0], penalties[:, 0], params[:, 0, :]
         lams = lams[:, 0] if adaptive else lams
     return History(costs, penalties, lams, params, method, float(learning_rate))
+
+
+def _adam_step(xp, theta, grad, m, v, t, lr, b1, b2, eps):
+    """One Adam update with bias-corrected moments at step ``t`` (from 0); ``xp`` is numpy or jax.numpy."""
+    m = b1 * m + (1 - b1) * grad
+    v = b2 * v + (1 - b2) * grad**2
+    m_hat = m / (1 - b1 ** (t + 1))
+    v_hat = v / (1 - b2 ** (t + 1))
+    return theta - lr * m_hat / (xp.sqrt(v_hat) + eps), m, v
 
 
 def _train_jax(objective, penalty, theta, lams, method, lr, steps, betas, eps):
@@ -479,11 +484,7 @@ def _train_jax(objective, penalty, theta, lams, method, lr, steps, betas, eps):
         if method == "gd":
             new = th - lr * grad
         else:
-            m = b1 * m + (1 - b1) * grad
-            v = b2 * v + (1 - b2) * grad**2
-            m_hat = m / (1 - b1 ** (t + 1))
-            v_hat = v / (1 - b2 ** (t + 1))
-            new = th - lr * m_hat / (jnp.sqrt(v_hat) + eps)
+            new, m, v = _adam_step(jnp, th, grad, m, v, t, lr, b1, b2, eps)
         return (new, m, v), (value, p_value, th)
 
     @jax.jit

@@ -237,11 +237,18 @@ def pauli_decompose(matrix) -> dict[str, sp.Expr]:
     return terms
 
 
-def from_pauli_terms(terms: dict[str, sp.Expr], *, expand: bool = True) -> sp.ImmutableMatrix:
+def from_pauli_terms(terms: dict[str, sp.Expr], *, expand: bool = True, n_qubits: int | None = None
+                     ) -> sp.ImmutableMatrix:
     """``Σ_P m_P P`` from Pauli-word coefficients, the inverse of :func:`pauli_decompose`.
 
     The package's one Pauli-terms-to-matrix function.  ``expand=False`` keeps each entry as summed (for
-    coefficients that are trig polynomials, whose expansion would only cost time).
+    coefficients that are trig polynomials, whose expansion would only cost time).  ``n_qubits`` fixes the
+    register, so that no terms (a vanishing operator) give the zero matrix:
+
+    >>> from_pauli_terms({}, n_qubits=1)
+    Matrix([
+    [0, 0],
+    [0, 0]])
 
     >>> from_pauli_terms({"ZI": 1, "IZ": 1})
     Matrix([
@@ -250,11 +257,13 @@ def from_pauli_terms(terms: dict[str, sp.Expr], *, expand: bool = True) -> sp.Im
     [0, 0, 0,  0],
     [0, 0, 0, -2]])
     """
-    if not terms:
-        _checks.fail("from_pauli_terms", "terms must name at least one Pauli word")
-    n = len(next(iter(terms)))
+    if not terms and n_qubits is None:
+        _checks.fail("from_pauli_terms", "terms must name at least one Pauli word (or give n_qubits)")
+    n = len(next(iter(terms))) if n_qubits is None else n_qubits
     total = sp.zeros(2**n, 2**n)
     for word, coeff in terms.items():
+        if len(word) != n:
+            _checks.fail("from_pauli_terms", f"word {word!r} has {len(word)} letters, expected {n} (one per qubit)")
         total += coeff * pauli(word)
     return sp.ImmutableMatrix(total.applyfunc(sp.expand) if expand else total)
 

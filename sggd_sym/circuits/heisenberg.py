@@ -244,8 +244,7 @@ def terms_matrix(terms: dict[str, PolyElement], trig: TrigRing, n: int) -> sp.Im
     >>> terms_matrix(h.terms, h.trig, 1).tolist()      # cos t Z + sin t Y
     [[cos(t), -I*sin(t)], [I*sin(t), -cos(t)]]
     """
-    if not terms:
-        return sp.ImmutableMatrix(sp.zeros(2**n, 2**n))
-    return ops.from_pauli_terms({word: trig.to_expr(poly) for word, poly in terms.items()}, expand=False)
+    return ops.from_pauli_terms({word: trig.to_expr(poly) for word, poly in terms.items()}, expand=False,
+                                n_qubits=n)
 
 

@@ -463,11 +463,13 @@ class ModifiedConstraint:
 
     def symmetrized_matrix(self) -> sp.ImmutableMatrix:
         """``M̂(θ)`` as an exact matrix on ``k·n`` qubits."""
-        return _matrix(self.symmetrized_terms(), self.copies * self.heisenberg.n_qubits)
+        return ops.from_pauli_terms(self.symmetrized_terms(), expand=False,
+                                    n_qubits=self.copies * self.heisenberg.n_qubits)
 
     def residual_matrix(self) -> sp.ImmutableMatrix:
         """``T_{G^{(k)}}[M̂(θ)] − M̂(θ)`` as an exact matrix on ``k·n`` qubits."""
-        return _matrix(self.residual_terms(), self.copies * self.heisenberg.n_qubits)
+        return ops.from_pauli_terms(self.residual_terms(), expand=False,
+                                    n_qubits=self.copies * self.heisenberg.n_qubits)
 
     def modified_penalty(self) -> DerivedFunction:
         """Eq. 13: the modified penalty ``P_k(θ) = ‖T_{G^{(k)}}[M̂] − M̂‖² = d^k Σ_w r_w(θ)²`` of this constraint.
@@ -494,12 +496,6 @@ def _expand_words(by_multiset: dict[Blocks, sp.Expr]) -> dict[str, sp.Expr]:
         for arrangement in set(permutations(mu)):
             out["".join(arrangement)] = value
     return out
-
-
-def _matrix(terms: dict[str, sp.Expr], n_qubits: int) -> sp.ImmutableMatrix:
-    if not terms:  # a vanishing residual (ops.from_pauli_terms needs at least one word)
-        return sp.ImmutableMatrix(sp.zeros(2**n_qubits, 2**n_qubits))
-    return ops.from_pauli_terms(terms, expand=False)
 
 
 def modified_constraint(circuit: Circuit, observable, group: SymmetryGroup, h, t, order, t0=0, *,

@@ -61,9 +61,8 @@ MAX_FILE_BYTES = 64 * 2**20
 #: Deepest JSON nesting and longest number (digits) of an entry.
 MAX_DEPTH = 16
 MAX_DIGITS = 400
-#: Random points of the numeric re-check, and its relative tolerance.
+#: Random points of the numeric re-check (to DEFAULT_ATOL, relative).
 CHECK_POINTS = 3
-CHECK_TOLERANCE = DEFAULT_ATOL
 #: Largest qubit count whose entries are verified (and so served): the re-check forms 2**n matrices.
 MAX_CHECK_QUBITS = 6
 RENDER_FORMATS = ("text", "latex", "json")
@@ -430,7 +429,7 @@ def _verify_numerically(circuit: Circuit, obs, trig: TrigRing, terms: dict, coor
     bmats = [_basis_matrix(c, n) for c in basis]
     weights = [1.0 / float(m) for m in norms]
     scale = max(1.0, float(np.abs(o).max()))
-    tol = CHECK_TOLERANCE * scale * 2**n
+    tol = DEFAULT_ATOL * scale * 2**n
     p = len(circuit.parameters)
     for _ in range(CHECK_POINTS):
         theta = rng.uniform(-np.pi, np.pi, p)

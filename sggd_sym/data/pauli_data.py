@@ -25,10 +25,7 @@ import numpy as np
 from sggd_sym.exceptions import InputTypeError, InputValueError
 from sggd_sym.numeric.bridge import DEFAULT_ATOL
 
-__all__ = ["ProductStates", "PauliData", "NUMERIC_TOL"]
-
-#: Former name of the data checks' tolerance; the default is now the package's one :data:`DEFAULT_ATOL`.
-NUMERIC_TOL = DEFAULT_ATOL
+__all__ = ["ProductStates", "PauliData"]
 
 _AXIS = {"X": 0, "Y": 1, "Z": 2}
 

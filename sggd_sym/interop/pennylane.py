@@ -55,8 +55,6 @@ SUPPORTED_OPERATIONS = tuple(sorted(set(_FIXED) | set(_ROTATIONS) | set(_ISING) 
                                     | {"PauliRot", "MultiRZ", "PhaseShift", "ControlledPhaseShift", "GlobalPhase"}))
 #: Nesting depth of ``decomposition()`` tried before giving up.
 MAX_DECOMPOSITION_DEPTH = 20
-#: Relative tolerance of the affine check at a random point.
-AFFINE_TOLERANCE = DEFAULT_ATOL
 
 
 def _qml():
@@ -301,7 +299,7 @@ def _build(qml, record, base, wires, require_range, names, tolerance, layout, fl
         angles = []
         for _ in op.data:
             if not np.isfinite(d0[k]) or not np.isfinite(actual[k]) or \
-                    abs(predicted[k] - actual[k]) > AFFINE_TOLERANCE * max(1.0, abs(actual[k])):
+                    abs(predicted[k] - actual[k]) > DEFAULT_ATOL * max(1.0, abs(actual[k])):
                 raise InputValueError(f"{where}: the gate angle is not an affine function of the trainable arguments "
                                       "(like x[0], 2*x[1] + x[0], -x/2); nonlinear maps such as sin(x) or x*y cannot "
                                       "be derived exactly")

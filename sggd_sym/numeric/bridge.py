@@ -63,9 +63,6 @@ def to_float(value, *, where: str = "to_float", digits: int = 17) -> float:
     return float(sp.re(sp.N(number, digits)))
 
 
-_MODULES = {"numpy": "numpy", "jax": "jax"}
-
-
 def lambdify_checked(arguments: Sequence[sp.Symbol], expr, *, where: str = "lambdify",
                      modules="numpy") -> Callable:
     """``sympy.lambdify(arguments, expr, modules, cse=True)`` after checking no other symbol remains.
@@ -83,8 +80,7 @@ def lambdify_checked(arguments: Sequence[sp.Symbol], expr, *, where: str = "lamb
         names = ", ".join(sorted(map(str, leftover)))
         raise InputValueError(f"{where}: the expression still depends on {names}, which are not among the "
                               f"arguments {arguments}; substitute them or add them to the arguments")
-    return sp.lambdify(arguments, expr, modules=_MODULES.get(modules, modules) if isinstance(modules, str)
-                       else modules, cse=True)
+    return sp.lambdify(arguments, expr, modules=modules, cse=True)
 
 
 def apply_to_qubits(tensor: np.ndarray, matrix: np.ndarray, qubits) -> np.ndarray:

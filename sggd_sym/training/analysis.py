@@ -39,8 +39,6 @@ from sggd_sym.symmetry.twirling import TwirledObservable, twirled_observable
 
 __all__ = ["SymmetricReach", "symmetric_reach", "rank_ansatze", "format_ranking", "rank_agreement"]
 
-#: Numeric penalty below which a minimiser is taken as a candidate zero (then certified exactly).
-ZERO_TOLERANCE = DEFAULT_ATOL
 #: Largest ``(residual words + commutant coordinates) × parameters`` whose Jacobians are ranked exactly (else
 #: numerically, by SVD at the exact point).
 EXACT_JACOBIAN_LIMIT = 4_000

@@ -30,23 +30,22 @@ class _FormerPath(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def __init__(self, package: str):
         self.package = package
 
-    def _home(self, fullname: str) -> str | None:
-        prefix, _, leaf = fullname.rpartition(".")
-        return f"{self.package}.{FORMER_MODULE_PATHS[leaf]}" if prefix == self.package and leaf in FORMER_MODULE_PATHS \
-            else None
-
     def find_spec(self, fullname, path=None, target=None):
-        return importlib.util.spec_from_loader(fullname, self) if self._home(fullname) else None
+        prefix, _, leaf = fullname.rpartition(".")
+        if prefix != self.package or leaf not in FORMER_MODULE_PATHS:
+            return None
+        spec = importlib.util.spec_from_loader(fullname, self)
+        spec.loader_state = f"{self.package}.{FORMER_MODULE_PATHS[leaf]}"
+        return spec
 
     def create_module(self, spec):
-        module = importlib.import_module(self._home(spec.name))
-        self._own_spec = module.__spec__
+        module = importlib.import_module(spec.loader_state)
+        spec.loader_state = module.__spec__  # the import system is about to set module.__spec__ = spec
         return module
 
     def exec_module(self, module):
-        """Nothing to run: the module was imported under its home name.  The import system has just set
-        ``module.__spec__`` to the alias's spec; the module keeps its own."""
-        module.__spec__ = self._own_spec
+        """Nothing to run: the module was imported under its home name; it keeps its own spec."""
+        module.__spec__ = module.__spec__.loader_state
 
 
 def install(package: str):

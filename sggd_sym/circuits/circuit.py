@@ -43,7 +43,7 @@ __all__ = ["Gate", "Circuit", "UnknownGateError", "werner_ansatz", "hardware_eff
 
 #: Gate methods of :class:`Circuit` (listed in the error for an unknown gate name).
 GATES = ("rx", "ry", "rz", "crx", "cry", "crz", "h", "x", "y", "z", "s", "sdg", "t", "cnot", "cz", "swap",
-         "pauli", "exp", "unitary")
+         "pauli", "exp", "append_unitary")
 #: Largest ratio between a parameter's slopes and their common base frequency (``cos(m ω θ)`` needs ``m``
 #: angle additions): ``ry(1000*t)`` after ``ry(t/1000)`` would need ``m = 10**6``.
 MAX_FREQUENCY_MULTIPLE = 256
@@ -194,7 +194,7 @@ class Circuit:
         if name.startswith("_"):
             raise AttributeError(name)
         raise UnknownGateError(f"Circuit: no gate {name!r}; supported gates: {', '.join(GATES)} (write other "
-                               "gates with unitary(matrix, qubits), exp(angle, generator) or pauli(angle, word, "
+                               "gates with append_unitary(matrix, qubits), exp(angle, generator) or pauli(angle, word, "
                                "qubits))")
 
     # -- bookkeeping ----------------------------------------------------------------------------

@@ -173,3 +173,14 @@ def test_former_flat_module_paths_are_the_modules_of_their_layers():
         assert home.__name__ == home.__spec__.name == f"sggd_sym.{new}", old
     with pytest.raises(AttributeError):
         sg.no_such_module
+
+
+def test_importing_the_package_does_not_load_the_witness():
+    """``import sggd_sym`` (the face and every layer it re-exports) leaves the simulator unloaded, as the
+    package docstring promises; only what uses it as a device (``training.shots``) loads it."""
+    import subprocess
+    import sys
+    code = ("import sys, sggd_sym; assert 'sggd_sym.sim' not in sys.modules, 'sim loaded by import sggd_sym'; "
+            "import sggd_sym.training.shots; assert 'sggd_sym.sim' in sys.modules")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]

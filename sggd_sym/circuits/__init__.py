@@ -8,15 +8,8 @@
 """
 
 from sggd_sym.circuits import circuit, heisenberg, pauli_propagation, unitaries
-from sggd_sym.circuits.circuit import (
-                                       GATES,
-                                       MAX_FREQUENCY_MULTIPLE,
-                                       Circuit,
-                                       Gate,
-                                       UnknownGateError,
-                                       hardware_efficient,
-                                       werner_ansatz,
-)
+from sggd_sym.circuits.circuit import (GATES, MAX_FREQUENCY_MULTIPLE, Circuit, Gate, UnknownGateError,
+                                       hardware_efficient, werner_ansatz)
 from sggd_sym.circuits.heisenberg import HeisenbergObservable, heisenberg_observable
 from sggd_sym.circuits.pauli_propagation import PackedHeisenberg, Truncation, propagate
 from sggd_sym.circuits.unitaries import exact_unitary

@@ -259,7 +259,8 @@ def from_pauli_terms(terms: dict[str, sp.Expr], *, expand: bool = True, n_qubits
     """
     if not terms and n_qubits is None:
         _checks.fail("from_pauli_terms", "terms must name at least one Pauli word (or give n_qubits)")
-    n = len(next(iter(terms))) if n_qubits is None else n_qubits
+    n = len(next(iter(terms))) if n_qubits is None else _checks.qubits_count("from_pauli_terms", "n_qubits",
+                                                                               n_qubits)
     total = sp.zeros(2**n, 2**n)
     for word, coeff in terms.items():
         if len(word) != n:

@@ -43,7 +43,8 @@ def to_numpy(matrix, *, where: str = "to_numpy") -> np.ndarray:
     array([[1.        +0.j, 0.        +1.j],
            [0.        -1.j, 1.41421356+0.j]])
     """
-    m = matrix if isinstance(matrix, sp.MatrixBase) else sp.Matrix(matrix)
+    # nested lists go through the input layer (it refuses text and floats), never through sympy.Matrix(text)
+    m = matrix if isinstance(matrix, sp.MatrixBase) else _checks.exact_matrix(where, "matrix", matrix)
     if m.free_symbols:
         raise InputValueError(f"{where}: the matrix still depends on {sorted(map(str, m.free_symbols))}; "
                               "substitute values first")
@@ -57,7 +58,7 @@ def to_float(value, *, where: str = "to_float", digits: int = 17) -> float:
     >>> to_float(sp.sqrt(2) / 2)
     0.7071067811865476
     """
-    number = sp.sympify(value, strict=True)
+    number = _checks.exact_number(where, "value", value, symbols=True)
     if number.free_symbols:
         raise InputValueError(f"{where}: {number} still depends on {sorted(map(str, number.free_symbols))}")
     return float(sp.re(sp.N(number, digits)))
@@ -95,7 +96,13 @@ def apply_to_qubits(tensor: np.ndarray, matrix: np.ndarray, qubits) -> np.ndarra
     """
     qubits = list(qubits)
     k = len(qubits)
-    moved = np.tensordot(np.asarray(matrix).reshape((2,) * (2 * k)), tensor, axes=(list(range(k, 2 * k)), qubits))
+    matrix = np.asarray(matrix)
+    if matrix.shape != (2**k, 2**k) or len(set(qubits)) != k or not all(
+            isinstance(q, (int, np.integer)) and 0 <= q < tensor.ndim and tensor.shape[q] == 2 for q in qubits):
+        raise InputValueError(f"apply_to_qubits: a {2**k}x{2**k} matrix on {k} distinct qubit axes of the tensor "
+                              f"was expected, got matrix shape {matrix.shape}, qubits {qubits}, tensor shape "
+                              f"{np.shape(tensor)}")
+    moved = np.tensordot(matrix.reshape((2,) * (2 * k)), tensor, axes=(list(range(k, 2 * k)), qubits))
     return np.moveaxis(moved, list(range(k)), qubits)
 
 
